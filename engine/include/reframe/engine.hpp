@@ -1,0 +1,83 @@
+#pragma once
+/// The façade adapters call: one message in, one reply out.
+///
+/// Thread-safety: respond(), greet() and classify() may be called from any number of
+/// threads at once; turns of the same user are serialised, turns of different users run
+/// in parallel (up to the store's own serialisation). reload() swaps the flow set
+/// atomically: a turn sees either the old or the new set, never a mix.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "reframe/flow.hpp"
+#include "reframe/session_store.hpp"
+
+namespace reframe {
+
+struct Reply {
+    std::string user;
+    std::string state;                  // "flow.state" awaiting the next message
+    std::vector<std::string> messages;
+    std::vector<std::string> options;
+    std::vector<std::string> intents;   // intents matched in this message
+    std::vector<std::string> traps;     // thinking traps among their tags
+    std::string safety;                 // "", "crisis" or "medical_urgent"
+    std::string error;                  // "" or a stable code such as "message_too_long"
+};
+
+struct Classification {
+    std::string text;
+    std::vector<std::string> intents;
+    std::vector<std::string> traps;
+    bool self_critical = false;
+    bool crisis = false;
+    bool medical_urgent = false;
+};
+
+struct EngineOptions {
+    /// Longer messages are not matched against flows; the reply asks for a shorter one.
+    /// Safety interrupts still scan the whole message.
+    std::size_t max_message_bytes = 16 * 1024;
+    /// Mixed into every session's seed; fixed so that runs are reproducible.
+    std::uint64_t seed = 0x7265667261;
+    /// At most this many `next` hops in one turn (guards against loops).
+    int max_hops = 16;
+};
+
+struct EngineError {
+    std::string message;
+};
+
+class Engine {
+public:
+    Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store,
+           EngineOptions options = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    /// Handles one message from `user`.
+    tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text);
+
+    /// What the bot says before the person writes anything: the entry state's prompt for
+    /// a new session, or the current state's prompt again for a resumed one.
+    tl::expected<Reply, EngineError> greet(const std::string& user);
+
+    /// Stateless: which intents, traps and safety categories a text shows.
+    Classification classify(std::string_view text) const;
+
+    void reload(std::shared_ptr<const FlowSet> flows);
+    std::shared_ptr<const FlowSet> flows() const;
+    SessionStore& store();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reframe

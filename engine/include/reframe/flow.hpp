@@ -1,0 +1,136 @@
+#pragma once
+/// The compiled flow model: what therapists wrote, checked and immutable.
+///
+/// A FlowSet is built once by the loader and then shared read-only between threads
+/// (`std::shared_ptr<const FlowSet>`); a reload builds a new one and swaps the pointer.
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "reframe/diagnostic.hpp"
+#include "reframe/pattern_set.hpp"
+#include "reframe/template.hpp"
+
+namespace reframe {
+
+/// The thinking-trap vocabulary of design.md.
+const std::vector<std::string>& thinking_traps();
+bool is_thinking_trap(const std::string& tag);
+
+/// Intents tagged with these decide the `classify` booleans.
+inline constexpr const char* tag_self_critical = "self_critical";
+inline constexpr const char* tag_crisis = "crisis";
+inline constexpr const char* tag_medical_urgent = "medical_urgent";
+
+/// A named meaning: it matches a clause when one of its patterns does and none of its
+/// `unless` patterns (negation guards) matches that same clause.
+struct Intent {
+    std::string id;
+    std::string description;
+    std::vector<std::string> tags;
+    std::vector<PatternId> patterns;
+    std::vector<PatternId> unless;
+    SourceLocation where;
+};
+
+/// `var op value`; `op` empty means "the variable is set and not empty".
+struct Condition {
+    enum class Op { is_set, is_unset, eq, ne, lt, le, gt, ge };
+    std::string var;
+    Op op = Op::is_set;
+    std::string value;
+    std::string source;  // as written, for explain
+};
+
+struct Assignment {
+    std::string var;
+    Template value;
+};
+
+/// Where a transition leads. `flow` is always filled in by the loader (a bare state name
+/// means the current flow).
+struct Target {
+    enum class Kind { stay, go, call, ret, end };
+    Kind kind = Kind::stay;
+    std::string flow;
+    std::string state;
+    /// For `call`: the state of the calling flow to come back to (default: the caller's
+    /// current state).
+    std::string then_state;
+};
+
+/// One ordered rule of a state: all its conditions must hold.
+struct Transition {
+    // --- when ---
+    std::vector<std::string> intents;  // any of these intents matched
+    std::vector<std::string> tags;     // any matched intent carries one of these tags
+    std::vector<PatternId> patterns;   // any of these inline patterns matched
+    std::vector<PatternId> unless;     // ...and none of these matched the same clause
+    std::optional<std::size_t> option; // the person chose option N (0-based) of the state
+    std::vector<Condition> conditions; // every condition holds
+    bool always = false;               // no condition at all (a fallback)
+    // --- then ---
+    std::vector<Assignment> set;
+    std::vector<std::vector<Template>> say;  // variants, each one or more messages
+    Target target;
+    SourceLocation where;
+    std::string label;  // human description for explain ("intent self_critical -> reflect")
+};
+
+struct State {
+    std::string id;
+    std::vector<std::vector<Template>> say;  // variants, each one or more messages
+    std::vector<Template> options;
+    std::vector<Assignment> set;             // applied on entry
+    std::vector<Transition> on;              // ordered
+    std::optional<Transition> fallback;
+    std::optional<Target> next;              // continue at once, without waiting
+    bool end = false;
+    std::vector<std::string> tags;
+    SourceLocation where;
+};
+
+struct Flow {
+    std::string id;
+    std::string description;
+    std::string start;
+    std::vector<State> states;
+    std::unordered_map<std::string, std::size_t> state_index;
+    std::map<std::string, std::string> vars;  // declared variables and their defaults
+    std::vector<std::string> tags;
+    std::optional<Transition> fallback;       // when the state has none
+    SourceLocation where;
+
+    const State* find_state(const std::string& state_id) const;
+};
+
+/// A global rule checked before any state's transitions, highest priority first.
+/// Interrupts with `safety` set are always checked before every other interrupt.
+struct Interrupt {
+    std::string id;
+    int priority = 0;
+    std::string safety;  // "", "crisis" or "medical_urgent"
+    Transition rule;
+    SourceLocation where;
+};
+
+struct FlowSet {
+    std::vector<Flow> flows;
+    std::unordered_map<std::string, std::size_t> flow_index;
+    std::vector<Intent> intents;
+    std::unordered_map<std::string, std::size_t> intent_index;
+    std::vector<Interrupt> interrupts;  // sorted: safety first, then by priority descending
+    LexiconTable lexicons;
+    PatternSet patterns;
+    std::string entry_flow;             // where a new session starts
+    std::vector<Template> global_fallback;  // when nothing in the flow applies
+
+    const Flow* find_flow(const std::string& flow_id) const;
+    const Intent* find_intent(const std::string& intent_id) const;
+};
+
+}  // namespace reframe

@@ -1,0 +1,29 @@
+#pragma once
+/// Reads a directory of flows, intents, interrupts and lexicons into a checked FlowSet.
+///
+/// Nothing is loaded when anything is wrong: the result is either a complete FlowSet
+/// or every diagnostic found (not just the first).
+
+#include <filesystem>
+#include <memory>
+
+#include <tl/expected.hpp>
+
+#include "reframe/diagnostic.hpp"
+#include "reframe/flow.hpp"
+
+namespace reframe {
+
+struct LoadResult {
+    std::shared_ptr<const FlowSet> flows;
+    Diagnostics warnings;
+};
+
+/// Loads every `*.yaml` / `*.yml` under `dir` (recursively; `tests/` folders are
+/// conversation tests and are skipped) and the lexicons under `dir/lexicons/*.txt`.
+tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir);
+
+/// Loads an explicit list of files (YAML files and lexicon .txt files) as one set.
+tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& files);
+
+}  // namespace reframe
