@@ -61,6 +61,8 @@ struct Target {
     /// For `call`: the state of the calling flow to come back to (default: the caller's
     /// current state).
     std::string then_state;
+    /// Where the target is written (the `goto:`/`call:`/`next:` value), for diagnostics.
+    SourceLocation where;
 };
 
 /// One ordered rule of a state: all its conditions must hold.

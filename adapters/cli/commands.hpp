@@ -1,0 +1,28 @@
+#pragma once
+/// The subcommands of `reframe`. Each returns the process exit code.
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "reframe/engine.hpp"
+
+namespace reframe::cli {
+
+/// stdin: JSON lines {"user","text"}; stdout: one turn line per input line. A bad input
+/// line gets an {"error":…,"line":N} line in its place and makes the exit code 1.
+/// With `stats`, a JSON summary of throughput and per-turn latency goes to `err` at the end.
+int run_replay(Engine& engine, std::istream& in, std::ostream& out, std::ostream& err, bool stats = false);
+
+/// stdin: one text per line; stdout: one classification per line (JSON or readable).
+int run_classify(const Engine& engine, std::istream& in, std::ostream& out, bool json);
+
+/// Prints every diagnostic of the given folders/files; 0 when there is no error.
+int run_lint(const std::vector<std::string>& paths, std::ostream& out);
+
+/// Runs the YAML conversation tests in `paths` (files or folders) against `flows_dir`.
+int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir,
+                           std::ostream& out, std::ostream& err);
+
+}  // namespace reframe::cli

@@ -1,0 +1,94 @@
+// The `reframe` command: argument parsing only; each subcommand lives in its own file.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "console.hpp"
+#include "setup.hpp"
+
+namespace {
+
+struct Args {
+    std::string flows;
+    std::string db;
+    std::string user = "console";
+    bool json = false;
+    bool stats = false;
+    std::vector<std::string> paths;
+};
+
+void add_flows_option(CLI::App& cmd, Args& args) {
+    cmd.add_option("--flows", args.flows, "Folder of flows (default: the bundled dialogues/)");
+}
+
+void add_db_option(CLI::App& cmd, Args& args) {
+    cmd.add_option("--db", args.db,
+                   "SQLite file for sessions, \":memory:\" to keep nothing "
+                   "(default: $REFRAME_DB or ~/.local/share/reframe/reframe.db)");
+}
+
+int console_command(const Args& args) {
+    auto engine = reframe::cli::make_engine({args.flows, args.db}, std::cerr);
+    if (!engine) return 1;
+    reframe::console::ConsoleOptions options;
+    options.user = args.user;
+    options.json = args.json;
+    options.interactive = isatty(STDIN_FILENO) != 0;
+    return reframe::console::run_console(*engine, std::cin, std::cout, std::cerr, options);
+}
+
+int replay_command(const Args& args) {
+    auto engine = reframe::cli::make_engine({args.flows, args.db}, std::cerr);
+    if (!engine) return 1;
+    return reframe::cli::run_replay(*engine, std::cin, std::cout, std::cerr, args.stats);
+}
+
+int classify_command(const Args& args) {
+    auto engine = reframe::cli::make_engine({args.flows, ":memory:"}, std::cerr);
+    if (!engine) return 1;
+    return reframe::cli::run_classify(*engine, std::cin, std::cout, args.json);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    CLI::App app{"reframe — a reflective dialogue engine for mindful self-compassion"};
+    app.require_subcommand(1);
+    Args args;
+
+    auto* console = app.add_subcommand("console", "Chat in the terminal (one message per line without a TTY)");
+    add_flows_option(*console, args);
+    add_db_option(*console, args);
+    console->add_option("--user", args.user, "Who is talking (default: console)");
+    console->add_flag("--json", args.json, "Print one JSON line per turn");
+
+    auto* replay = app.add_subcommand("replay", "Replay JSON lines {\"user\",\"text\"} from stdin, one turn line each");
+    add_flows_option(*replay, args);
+    add_db_option(*replay, args);
+    replay->add_flag("--stats", args.stats, "At the end, print turns/s and p50/p99 turn latency (JSON) to stderr");
+
+    auto* classify = app.add_subcommand("classify", "Classify one text per stdin line (stateless)");
+    add_flows_option(*classify, args);
+    classify->add_flag("--json", args.json, "Print one JSON line per text");
+
+    auto* lint = app.add_subcommand("lint", "Check flow folders or files; exit 1 on any error");
+    lint->add_option("paths", args.paths, "Folders or files to check")->required();
+
+    auto* test = app.add_subcommand("test", "Run YAML conversation tests");
+    test->add_option("paths", args.paths, "Test files or folders")->required();
+    add_flows_option(*test, args);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (console->parsed()) return console_command(args);
+    if (replay->parsed()) return replay_command(args);
+    if (classify->parsed()) return classify_command(args);
+    if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
+    return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr);
+}

@@ -1,0 +1,25 @@
+#pragma once
+/// Shared start-up of the subcommands: load the flows, open the store, build the engine.
+/// Problems are printed to stderr in the `file:line:col: error: …` form.
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "reframe/engine.hpp"
+
+namespace reframe::cli {
+
+struct EngineSetup {
+    std::string flows_dir;  // empty: the default
+    std::string db_path;    // empty: the default; ":memory:" keeps nothing
+};
+
+/// The loaded flows, or nothing after printing every diagnostic to `err`.
+std::shared_ptr<const FlowSet> load_flows_or_report(const std::string& dir, std::ostream& err);
+
+/// A ready engine, or nothing after printing why to `err`.
+std::unique_ptr<Engine> make_engine(const EngineSetup& setup, std::ostream& err);
+
+}  // namespace reframe::cli

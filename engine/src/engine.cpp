@@ -1,0 +1,143 @@
+#include "reframe/engine.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#include "analysis.hpp"
+#include "turn_runner.hpp"
+
+namespace reframe {
+namespace {
+
+bool blank(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    });
+}
+
+bool any_safety_interrupt(const FlowSet& flows, const Analysis& analysis) {
+    for (const auto& interrupt : flows.interrupts) {
+        if (interrupt.safety.empty()) continue;
+        const auto& rule = interrupt.rule;
+        for (const auto& id : rule.intents) {
+            if (analysis.find(id) != nullptr) return true;
+        }
+        for (const auto& tag : rule.tags) {
+            if (analysis.has_tag(tag)) return true;
+        }
+        if (match_patterns(analysis, rule.patterns, rule.unless)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+    mutable std::mutex flows_mutex;
+    std::shared_ptr<const FlowSet> flows;
+    std::unique_ptr<SessionStore> store;
+    EngineOptions options;
+
+    std::shared_ptr<const FlowSet> snapshot() const {
+        std::lock_guard lock(flows_mutex);
+        return flows;
+    }
+
+    tl::expected<Reply, EngineError> run(const std::string& user, const Analysis* analysis);
+    tl::expected<Reply, EngineError> too_long(const std::string& user);
+};
+
+Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options)
+    : impl_(std::make_unique<Impl>()) {
+    if (!flows || !store) throw std::invalid_argument("engine needs a flow set and a session store");
+    impl_->flows = std::move(flows);
+    impl_->store = std::move(store);
+    impl_->options = options;
+}
+
+Engine::~Engine() = default;
+
+void Engine::reload(std::shared_ptr<const FlowSet> flows) {
+    if (!flows) throw std::invalid_argument("engine needs a flow set");
+    std::lock_guard lock(impl_->flows_mutex);
+    impl_->flows = std::move(flows);
+}
+
+std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot(); }
+SessionStore& Engine::store() { return *impl_->store; }
+
+tl::expected<Reply, EngineError> Engine::Impl::run(const std::string& user, const Analysis* analysis) {
+    const auto set = snapshot();
+    Reply reply;
+    reply.user = user;
+    auto saved = store->update(user, [&](SessionState& session, bool is_new) {
+        if (is_new) TurnRunner::start_session(*set, session, options.seed);
+        static const Analysis nothing;
+        TurnRunner runner(*set, session, analysis ? *analysis : nothing, options.max_hops);
+        if (analysis) {
+            runner.handle_message(reply);
+        } else {
+            runner.greet(reply);
+        }
+    });
+    if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    return reply;
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::too_long(const std::string& user) {
+    Reply reply;
+    reply.user = user;
+    reply.error = "message_too_long";
+    reply.messages.push_back(
+        "That is a lot to take in at once. Could you send it as a few shorter messages, so I can follow "
+        "each part?");
+    auto saved = store->load(user);
+    if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    const auto set = snapshot();
+    const Flow* entry = set->find_flow(set->entry_flow);
+    reply.state = *saved ? (*saved)->at.flow + "." + (*saved)->at.state
+                         : set->entry_flow + "." + (entry ? entry->start : std::string{});
+    return reply;
+}
+
+tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
+    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
+    if (blank(text)) return tl::unexpected(EngineError{"empty message"});
+    const auto set = impl_->snapshot();
+    const Analysis analysis = analyze(*set, text);
+    // Over-long messages are still scanned for safety: a crisis at the end of a long
+    // message must not be missed because of its length.
+    if (text.size() > impl_->options.max_message_bytes && !any_safety_interrupt(*set, analysis)) {
+        return impl_->too_long(user);
+    }
+    try {
+        return impl_->run(user, &analysis);
+    } catch (const std::exception& e) {
+        return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
+    }
+}
+
+tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
+    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
+    try {
+        return impl_->run(user, nullptr);
+    } catch (const std::exception& e) {
+        return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
+    }
+}
+
+Classification Engine::classify(std::string_view text) const {
+    const auto set = impl_->snapshot();
+    const Analysis analysis = analyze(*set, text);
+    Classification c;
+    c.text = std::string{text};
+    c.intents = analysis.intent_ids();
+    c.traps = analysis.traps();
+    c.self_critical = analysis.has_tag(tag_self_critical);
+    c.crisis = analysis.has_tag(tag_crisis);
+    c.medical_urgent = analysis.has_tag(tag_medical_urgent);
+    return c;
+}
+
+}  // namespace reframe

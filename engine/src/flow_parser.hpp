@@ -1,0 +1,18 @@
+#pragma once
+// Private: reads the flow of one YAML document — `flow`, `description`, `start`, `vars`,
+// `tags`, `states`, `fallback` — with every state and rule, into the FlowSet.
+
+#include <string>
+#include <vector>
+
+#include "yaml_fields.hpp"
+
+namespace reframe::loader_detail {
+
+/// The top-level keys that describe a flow.
+const std::vector<std::string>& flow_keys();
+
+/// Reads the flow keys of `document` (if any) and adds the flow to the set.
+void parse_flow(const Fields& document, FileContext& ctx);
+
+}  // namespace reframe::loader_detail

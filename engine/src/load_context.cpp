@@ -1,0 +1,82 @@
+#include "load_context.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace reframe::loader_detail {
+namespace {
+
+Diagnostic make(Severity severity, const char* code, SourceLocation where, std::string message,
+                std::string hint) {
+    Diagnostic d;
+    d.severity = severity;
+    d.code = code;
+    d.where = std::move(where);
+    d.message = std::move(message);
+    d.hint = std::move(hint);
+    return d;
+}
+
+int as_int(std::size_t n) { return static_cast<int>(std::min<std::size_t>(n, 1'000'000'000)); }
+
+}  // namespace
+
+void LoadState::error(const char* code, SourceLocation where, std::string message, std::string hint) {
+    diagnostics.push_back(make(Severity::error, code, std::move(where), std::move(message), std::move(hint)));
+}
+
+void LoadState::warning(const char* code, SourceLocation where, std::string message, std::string hint) {
+    diagnostics.push_back(
+        make(Severity::warning, code, std::move(where), std::move(message), std::move(hint)));
+}
+
+SourceLocation FileContext::at(const YAML::Node& node) const {
+    const auto mark = node.Mark();
+    if (mark.line < 0) return {file_.path, 0, 0};
+    return {file_.path, mark.line + 1, mark.column + 1};
+}
+
+SourceLocation FileContext::at(const YAML::Node& node, const SourceLocation& fallback) const {
+    // yaml-cpp marks an empty value (`say:` with nothing after it) at the next token, which
+    // is misleading; the caller's fallback (usually the key) is better.
+    if (!node || node.IsNull() || node.Mark().line < 0) return fallback;
+    return at(node);
+}
+
+SourceLocation FileContext::in_scalar(const YAML::Node& scalar, std::size_t offset) const {
+    SourceLocation where = at(scalar);
+    const auto pos = scalar.Mark().pos;
+    if (pos < 0 || static_cast<std::size_t>(pos) >= file_.text.size()) return where;
+    const auto start = static_cast<std::size_t>(pos);
+    const char style = file_.text[start];
+    const std::string& value = scalar.Scalar();
+    if (style == '|' || style == '>') return in_block_scalar(where, start, value, offset);
+    const bool quoted = style == '"' || style == '\'';
+    // A quoted or plain scalar written over several lines keeps the first line's place.
+    if (value.substr(0, std::min(offset, value.size())).find('\n') != std::string::npos) return where;
+    where.column += as_int(offset) + (quoted ? 1 : 0);
+    return where;
+}
+
+SourceLocation FileContext::in_block_scalar(const SourceLocation& indicator_at, std::size_t indicator,
+                                            const std::string& value, std::size_t offset) const {
+    const std::string_view before(value.data(), std::min(offset, value.size()));
+    const auto newlines = static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t last_newline = before.rfind('\n');
+    const std::size_t in_line = last_newline == std::string_view::npos ? before.size()
+                                                                        : before.size() - last_newline - 1;
+    // Content starts on the line after the `|` or `>`; a literal block keeps its line breaks.
+    std::size_t p = file_.text.find('\n', indicator);
+    for (std::size_t i = 0; i < newlines && p != std::string::npos; ++i) p = file_.text.find('\n', p + 1);
+    if (p == std::string::npos) return indicator_at;
+    std::size_t indent = 0;
+    while (p + 1 + indent < file_.text.size() && file_.text[p + 1 + indent] == ' ') ++indent;
+    return {file_.path, indicator_at.line + 1 + as_int(newlines), as_int(indent + in_line) + 1};
+}
+
+std::string short_location(const SourceLocation& where) {
+    if (where.line <= 0) return where.file;
+    return where.file + ":" + std::to_string(where.line);
+}
+
+}  // namespace reframe::loader_detail

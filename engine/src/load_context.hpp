@@ -1,0 +1,84 @@
+#pragma once
+// Private: what the loader's parsers share while reading one folder — the FlowSet being
+// built, the diagnostics, and the names used before they can be checked (a rule may name
+// an intent defined in a file read later).
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "reframe/diagnostic.hpp"
+#include "reframe/flow.hpp"
+#include "yaml_source.hpp"
+
+namespace reframe::loader_detail {
+
+/// A name used somewhere, checked once the whole folder is read.
+struct NameUse {
+    std::string name;
+    SourceLocation where;
+    bool from_safety = false;  // used by a safety interrupt, which may answer crisis
+};
+
+/// The first `settings:` seen, and its entry flow.
+struct SettingsFacts {
+    std::optional<SourceLocation> where;
+    std::string entry;
+    SourceLocation entry_where;
+};
+
+/// Everything gathered while reading the files of one set.
+struct LoadState {
+    FlowSet set;
+    Diagnostics diagnostics;
+    std::set<std::string> declared_vars;  // `vars` and `set` targets
+    std::vector<NameUse> var_uses;
+    std::vector<NameUse> intent_uses;
+    std::vector<NameUse> tag_uses;
+    SettingsFacts settings;
+    std::map<std::string, SourceLocation> lexicon_where;
+    std::vector<SourceLocation> pattern_where;  // by PatternId
+    std::string origin;  // the folder (or first file), for problems without a line
+
+    void error(const char* code, SourceLocation where, std::string message, std::string hint = {});
+    void warning(const char* code, SourceLocation where, std::string message, std::string hint = {});
+};
+
+/// One YAML file being read: turns yaml-cpp marks (0-based) into 1-based locations.
+class FileContext {
+public:
+    FileContext(const YamlFile& file, LoadState& state) : file_(file), state_(state) {}
+
+    /// Where `node` starts; `fallback` when yaml-cpp has no mark (an empty value).
+    SourceLocation at(const YAML::Node& node) const;
+    SourceLocation at(const YAML::Node& node, const SourceLocation& fallback) const;
+    /// Where byte `offset` of a scalar's value is, allowing for quotes and block scalars.
+    SourceLocation in_scalar(const YAML::Node& scalar, std::size_t offset) const;
+
+    void error(const char* code, SourceLocation where, std::string message, std::string hint = {}) {
+        state_.error(code, std::move(where), std::move(message), std::move(hint));
+    }
+    void warning(const char* code, SourceLocation where, std::string message, std::string hint = {}) {
+        state_.warning(code, std::move(where), std::move(message), std::move(hint));
+    }
+
+    LoadState& state() { return state_; }
+    const std::string& path() const { return file_.path; }
+
+private:
+    SourceLocation in_block_scalar(const SourceLocation& indicator_at, std::size_t indicator,
+                                   const std::string& value, std::size_t offset) const;
+
+    const YamlFile& file_;
+    LoadState& state_;
+};
+
+/// "file:line" of a location, for messages that point at a first definition.
+std::string short_location(const SourceLocation& where);
+
+}  // namespace reframe::loader_detail

@@ -1,0 +1,132 @@
+#include "reframe/loader.hpp"
+
+#include <algorithm>
+#include <system_error>
+#include <tuple>
+
+#include "document_parser.hpp"
+#include "flow_validator.hpp"
+#include "flow_warnings.hpp"
+#include "lexicon_loader.hpp"
+#include "load_context.hpp"
+#include "loader_codes.hpp"
+#include "pattern_source.hpp"
+#include "target_resolver.hpp"
+#include "yaml_source.hpp"
+
+namespace reframe {
+namespace {
+
+namespace fs = std::filesystem;
+using loader_detail::LoadState;
+
+struct SourceFiles {
+    std::vector<fs::path> yaml;
+    std::vector<fs::path> lexicons;
+};
+
+bool is_yaml(const fs::path& path) { return path.extension() == ".yaml" || path.extension() == ".yml"; }
+
+/// `tests/` folders hold conversation tests; hidden folders (.git) hold nothing of ours.
+bool is_skipped_folder(const fs::path& name) {
+    const std::string text = name.string();
+    return text == "tests" || (!text.empty() && text.front() == '.');
+}
+
+void report_unreadable(LoadState& state, const fs::path& path, const std::string& why) {
+    state.error(loader_detail::code::cannot_read, {path.string(), 0, 0}, "cannot read " + why,
+                "check that the path is right and readable");
+}
+
+SourceFiles list_folder(const fs::path& dir, LoadState& state) {
+    SourceFiles files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& path = it->path();
+        if (it->is_directory(ec)) {
+            if (is_skipped_folder(path.filename())) it.disable_recursion_pending();
+        } else if (is_yaml(path)) {
+            files.yaml.push_back(path);
+        } else if (path.extension() == ".txt" && it.depth() == 1 && path.parent_path().filename() == "lexicons") {
+            files.lexicons.push_back(path);
+        }
+    }
+    if (ec) report_unreadable(state, dir, "this folder: " + ec.message());
+    std::sort(files.yaml.begin(), files.yaml.end());
+    std::sort(files.lexicons.begin(), files.lexicons.end());
+    return files;
+}
+
+void sort_diagnostics(Diagnostics& diagnostics) {
+    std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.where.file, a.where.line, a.where.column) <
+               std::tie(b.where.file, b.where.line, b.where.column);
+    });
+}
+
+void read_yaml(const fs::path& path, LoadState& state) {
+    auto file = loader_detail::read_yaml_file(path, state.diagnostics);
+    if (!file) return;
+    loader_detail::FileContext ctx(*file, state);
+    for (const auto& document : file->documents) loader_detail::parse_document(document, ctx);
+}
+
+/// Lexicons first: patterns name them. Then every file, then the checks that need all.
+tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
+    for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
+    for (const auto& path : files.yaml) read_yaml(path, state);
+    loader_detail::compile_patterns(state);
+    loader_detail::resolve_targets(state);
+    loader_detail::check_references(state);
+    loader_detail::order_interrupts(state);
+    // Dead-end warnings on a folder with errors would mostly echo those errors.
+    if (!has_errors(state.diagnostics)) loader_detail::warn_dead_ends(state);
+    sort_diagnostics(state.diagnostics);
+    if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
+    LoadResult result;
+    result.flows = std::make_shared<const FlowSet>(std::move(state.set));
+    result.warnings = std::move(state.diagnostics);
+    return result;
+}
+
+}  // namespace
+
+tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir) {
+    LoadState state;
+    state.origin = dir.string();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        report_unreadable(state, dir, fs::exists(dir, ec) ? "this path as a folder: it is a file"
+                                                          : "this folder: it does not exist");
+        return tl::make_unexpected(std::move(state.diagnostics));
+    }
+    const SourceFiles files = list_folder(dir, state);
+    if (files.yaml.empty() && !has_errors(state.diagnostics)) {
+        report_unreadable(state, dir, "any flows: there is no .yaml file in this folder");
+    }
+    if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
+    return load(files, state);
+}
+
+tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& paths) {
+    LoadState state;
+    state.origin = paths.empty() ? std::string() : paths.front().string();
+    SourceFiles files;
+    for (const auto& path : paths) {
+        if (is_yaml(path)) {
+            files.yaml.push_back(path);
+        } else if (path.extension() == ".txt") {
+            files.lexicons.push_back(path);
+        } else {
+            report_unreadable(state, path, "this file: only .yaml/.yml flow files and .txt lexicons are read");
+        }
+    }
+    if (files.yaml.empty() && !has_errors(state.diagnostics)) {
+        report_unreadable(state, state.origin, "any flows: no .yaml file was given");
+    }
+    if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
+    return load(files, state);
+}
+
+}  // namespace reframe

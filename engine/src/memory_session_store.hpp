@@ -1,0 +1,34 @@
+#pragma once
+/// Sessions kept in process memory: for tests, demos and `:memory:` deployments.
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "reframe/session_store.hpp"
+
+namespace reframe {
+
+/// A SessionStore that keeps SessionState values in a hash map; nothing survives the process.
+///
+/// Thread-safety: every call takes one mutex for its whole duration, so update() is atomic
+/// per call and calls for any users are serialised. `turn` runs under that mutex: it must
+/// not call back into the same store.
+class MemorySessionStore final : public SessionStore {
+public:
+    /// Runs `turn` on a copy of the user's session and keeps the copy only if `turn` returns.
+    tl::expected<void, StoreError> update(
+        const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) override;
+
+    /// A copy of the user's session, if any.
+    tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
+
+    /// Forgets the user's session; returns 1 if there was one, else 0.
+    tl::expected<int, StoreError> erase(const std::string& user) override;
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, SessionState> sessions_;
+};
+
+}  // namespace reframe

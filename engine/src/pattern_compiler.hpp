@@ -1,0 +1,42 @@
+#pragma once
+// Private: translates the user-facing pattern language (see pattern_set.hpp) into RE2
+// syntax over the matcher's padded clause string, where every token is followed by one
+// space and the string starts with one space (" i am so lazy ").
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "reframe/pattern_set.hpp"
+
+namespace reframe::detail {
+
+/// The RE2 translations of one (non-`re:`) pattern.
+struct TranslatedPattern {
+    /// For the RE2::Set: no named groups; lexicon entries in alphabetical order so RE2 can
+    /// factor their common prefixes (the order does not change *whether* it matches).
+    std::string set_regex;
+    /// For captures(): named groups; lexicon entries longest first so a multiword entry
+    /// wins over its own first word.
+    std::string capture_regex;
+    /// Capture names in order of first appearance, without duplicates.
+    std::vector<std::string> capture_names;
+    /// Every literal token of the pattern, for canonicalize()'s vocabulary.
+    std::vector<std::string> words;
+};
+
+/// Longest `*~N` gap a pattern may ask for.
+inline constexpr int max_gap_words = 20;
+
+/// Parses `source` (a pattern without the `re:` prefix handling) into RE2 syntax.
+tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons);
+
+/// True when `name` is a valid variable name: [a-z_][a-z0-9_]*.
+bool is_capture_name(std::string_view name);
+
+/// A lexicon entry split into its tokens (extra spaces ignored).
+std::vector<std::string> entry_tokens(std::string_view entry);
+
+}  // namespace reframe::detail

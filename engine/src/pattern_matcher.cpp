@@ -1,0 +1,124 @@
+#include "pattern_matcher.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace reframe::detail {
+
+RE2::Options regex_options(std::int64_t max_mem) {
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingUTF8);
+    options.set_log_errors(false);
+    options.set_max_mem(max_mem);
+    return options;
+}
+
+void padded_subject(const Clause& clause, std::string& out) {
+    out.assign(1, ' ');
+    for (const Token& token : clause.tokens) {
+        out += token.text;
+        out += ' ';
+    }
+}
+
+PatternMatcher::PatternMatcher(Strategy strategy, std::int64_t max_mem_per_set)
+    : strategy_(strategy), max_mem_per_set_(max_mem_per_set) {}
+
+tl::expected<std::unique_ptr<RE2>, std::string> compile_regex(const std::string& regex) {
+    auto compiled = std::make_unique<RE2>(regex, regex_options(pattern_max_mem));
+    if (!compiled->ok()) return tl::make_unexpected(compiled->error());
+    return compiled;
+}
+
+PatternId PatternMatcher::add(std::string set_regex, std::string regex, Subject subject) {
+    if (compiled_) throw std::logic_error("PatternMatcher::add() after compile()");
+    auto pattern = std::make_unique<Pattern>();
+    pattern->set_regex = std::move(set_regex);
+    pattern->regex_source = std::move(regex);
+    pattern->subject = subject;
+    patterns_.push_back(std::move(pattern));
+    return patterns_.size() - 1;
+}
+
+const RE2& PatternMatcher::regex(const Pattern& pattern) const {
+    std::call_once(pattern.compiled, [&pattern] {
+        pattern.regex = std::make_unique<RE2>(pattern.regex_source, regex_options(pattern_max_mem));
+    });
+    return *pattern.regex;
+}
+
+tl::expected<void, std::string> PatternMatcher::compile() {
+    if (auto built = build(padded_, Subject::padded); !built) return built;
+    if (auto built = build(joined_, Subject::joined); !built) return built;
+    compiled_ = true;
+    return {};
+}
+
+tl::expected<void, std::string> PatternMatcher::build(SubjectSet& target, Subject subject) {
+    target = SubjectSet{};
+    for (PatternId id = 0; id < patterns_.size(); ++id) {
+        if (patterns_[id]->subject == subject) target.ids.push_back(id);
+    }
+    // An empty set is not worth a program; match_set() skips it.
+    if (target.ids.empty() || strategy_ == Strategy::single_regexes) return {};
+    auto set = std::make_unique<RE2::Set>(regex_options(max_mem_per_set_), RE2::UNANCHORED);
+    for (const PatternId id : target.ids) {
+        std::string error;
+        if (set->Add(patterns_[id]->set_regex, &error) < 0) {
+            return tl::make_unexpected("pattern " + std::to_string(id) + ": " + error);
+        }
+    }
+    if (!set->Compile()) return tl::make_unexpected(std::string("patterns too large to compile together"));
+    target.set = std::move(set);
+    return {};
+}
+
+void PatternMatcher::match(const Clause& clause, std::string& scratch, std::vector<PatternId>& out) const {
+    padded_subject(clause, scratch);
+    match_set(padded_, scratch, out);
+    match_set(joined_, clause.joined, out);
+}
+
+void PatternMatcher::match_set(const SubjectSet& target, const std::string& subject,
+                               std::vector<PatternId>& out) const {
+    if (target.ids.empty()) return;
+    if (target.set) {
+        std::vector<int> hits;
+        RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+        const bool matched = target.set->Match(subject, &hits, &info);
+        if (matched || info.kind == RE2::Set::kNoError) {
+            for (const int hit : hits) out.push_back(target.ids[static_cast<std::size_t>(hit)]);
+            return;
+        }
+        // The DFA gave up. RE2 2022-06-01 cannot get here once Compile() succeeded (a set's
+        // DFA flushes its cache rather than fail), but a "no match" must never be a guess.
+        fallbacks_.fetch_add(1, std::memory_order_relaxed);
+    }
+    for (const PatternId id : target.ids) {
+        if (RE2::PartialMatch(subject, regex(*patterns_[id]))) out.push_back(id);
+    }
+}
+
+Captures PatternMatcher::captures(PatternId id, const Clause& clause) const {
+    const Pattern& pattern = *patterns_.at(id);
+    std::string padded;
+    if (pattern.subject == Subject::padded) padded_subject(clause, padded);
+    const std::string& subject = pattern.subject == Subject::padded ? padded : clause.joined;
+    const RE2& compiled = regex(pattern);
+    const auto groups = static_cast<std::size_t>(compiled.NumberOfCapturingGroups()) + 1;
+    std::vector<re2::StringPiece> values(groups);
+    if (!compiled.Match(subject, 0, subject.size(), RE2::UNANCHORED, values.data(), static_cast<int>(groups))) {
+        return {};
+    }
+    Captures result;
+    for (const auto& [name, index] : compiled.NamedCapturingGroups()) {
+        const re2::StringPiece value = values[static_cast<std::size_t>(index)];
+        if (value.data() == nullptr) continue;  // inside an optional part that did not match
+        std::string text(value.data(), value.size());
+        if (pattern.subject == Subject::padded && !text.empty() && text.back() == ' ') text.pop_back();
+        result.emplace(name, std::move(text));
+    }
+    return result;
+}
+
+}  // namespace reframe::detail

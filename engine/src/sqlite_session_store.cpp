@@ -1,0 +1,257 @@
+#include "sqlite_session_store.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace reframe {
+namespace {
+
+constexpr int busy_timeout_ms = 5000;
+
+/// Schema migrations, oldest first: entry i takes `PRAGMA user_version` from i to i + 1.
+/// To change the schema, append one entry (and never edit one that has shipped).
+constexpr auto migrations = std::to_array<const char*>({
+    // 1: one row per person, holding the serialised SessionState.
+    "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+    " state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+});
+
+/// Every table that holds rows about a person, as the DELETE that erase() runs; a
+/// migration that adds such a table adds its line here. Sessions first: erase() reports
+/// how many rows the first statement removed.
+constexpr auto erase_sql = std::to_array<const char*>({
+    "DELETE FROM sessions WHERE user_id = ?",
+});
+
+constexpr const char* select_sql = "SELECT state FROM sessions WHERE user_id = ?";
+constexpr const char* upsert_sql =
+    "INSERT INTO sessions (user_id, version, state, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, state = excluded.state,"
+    " updated_at = excluded.updated_at";
+
+StoreError to_store_error(const SQLite::Exception& error) { return StoreError{error.what()}; }
+
+/// Resets a reused statement when leaving scope, so it never holds a read snapshot open.
+class ResetOnExit {
+public:
+    explicit ResetOnExit(SQLite::Statement& statement) noexcept : statement_(statement) {}
+    ResetOnExit(const ResetOnExit&) = delete;
+    ResetOnExit& operator=(const ResetOnExit&) = delete;
+    ~ResetOnExit() { statement_.tryReset(); }
+
+private:
+    SQLite::Statement& statement_;
+};
+
+/// Runs a prepared statement that returns no rows, leaving it reset for the next use.
+int run(SQLite::Statement& statement) {
+    statement.tryReset();  // the result of an earlier failed step is of no interest here
+    const ResetOnExit reset(statement);
+    return statement.exec();
+}
+
+/// BEGIN IMMEDIATE ... COMMIT over prepared statements; rolls back in its destructor
+/// unless commit() ran. (SQLite::Transaction re-parses its SQL text on every use.)
+class ImmediateTransaction {
+public:
+    ImmediateTransaction(SQLite::Statement& begin, SQLite::Statement& commit, SQLite::Statement& rollback)
+        : commit_(commit), rollback_(rollback) {
+        run(begin);
+    }
+    ImmediateTransaction(const ImmediateTransaction&) = delete;
+    ImmediateTransaction& operator=(const ImmediateTransaction&) = delete;
+    ~ImmediateTransaction() {
+        if (done_) return;
+        rollback_.tryReset();
+        rollback_.tryExecuteStep();  // never throws; a failed rollback leaves nothing to do
+        rollback_.tryReset();
+    }
+    void commit() {
+        run(commit_);
+        done_ = true;
+    }
+
+private:
+    SQLite::Statement& commit_;
+    SQLite::Statement& rollback_;
+    bool done_ = false;
+};
+
+std::int64_t unix_seconds() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::seconds>(now).count();
+}
+
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+StoreError newer_schema_error(int found) {
+    return StoreError{"database schema version " + std::to_string(found) +
+                      " is newer than this build supports (" +
+                      std::to_string(SqliteSessionStore::schema_version()) + ")"};
+}
+
+/// Applies the migrations the file lacks, each in its own transaction. Another process may
+/// migrate the same file concurrently, so the version is re-read under the write lock.
+tl::expected<void, StoreError> migrate(SQLite::Database& db) {
+    const int known = SqliteSessionStore::schema_version();
+    for (int target = user_version(db) + 1; target <= known; ++target) {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const int current = user_version(db);
+        if (current > known) return tl::make_unexpected(newer_schema_error(current));
+        if (current >= target) continue;
+        db.exec(migrations[static_cast<std::size_t>(target - 1)]);
+        db.exec("PRAGMA user_version = " + std::to_string(target));
+        transaction.commit();
+    }
+    return {};
+}
+
+/// Connection settings, the newer-schema check and migrations, in an order that never
+/// writes to a file this build must refuse.
+tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
+    db.exec("PRAGMA foreign_keys = ON");
+    // Reading the header first also turns "not a database" into an error before any write.
+    if (const int found = user_version(db); found > SqliteSessionStore::schema_version()) {
+        return tl::make_unexpected(newer_schema_error(found));
+    }
+    if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal") {
+        return tl::make_unexpected(StoreError{"database cannot use write-ahead logging"});
+    }
+    db.exec("PRAGMA synchronous = NORMAL");
+    // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
+    db.exec("PRAGMA secure_delete = ON");
+    return migrate(db);
+}
+
+/// Empty when `path` may be opened, else why not. Creates missing parent directories.
+std::string check_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    if (path.empty()) return "store path is empty";
+    std::error_code error;
+    const fs::path file(path);
+    if (fs::is_directory(file, error)) return "store path " + path + " is a directory";
+    if (const auto parent = file.parent_path(); !parent.empty()) {
+        fs::create_directories(parent, error);
+        if (error) return "cannot create directory " + parent.string() + ": " + error.message();
+    }
+    return {};
+}
+
+}  // namespace
+
+int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migrations.size()); }
+
+tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path) {
+    if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
+    try {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+                            busy_timeout_ms);
+        if (auto prepared = prepare_database(db); !prepared) return tl::make_unexpected(prepared.error());
+        return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(db)));
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(StoreError{"cannot open session store " + path + ": " + error.what()});
+    }
+}
+
+SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
+    : db_(std::move(database)),
+      begin_(db_, "BEGIN IMMEDIATE"),
+      commit_(db_, "COMMIT"),
+      rollback_(db_, "ROLLBACK"),
+      select_(db_, select_sql),
+      upsert_(db_, upsert_sql) {
+    erase_.reserve(erase_sql.size());
+    for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
+}
+
+SqliteSessionStore::~SqliteSessionStore() {
+    try {
+        db_.exec("PRAGMA optimize");  // cheap upkeep SQLite recommends before closing
+    } catch (...) {
+        // Never throw from a destructor; the statistics are only an optimisation.
+    }
+}
+
+tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_row(const std::string& user) {
+    select_.tryReset();
+    const ResetOnExit reset(select_);
+    select_.bind(1, user);
+    if (!select_.executeStep()) return std::optional<SessionState>{};
+    auto state = deserialize(user, select_.getColumn(0).getString());
+    if (!state) return tl::make_unexpected(StoreError{"stored session cannot be read: " + state.error()});
+    return std::optional<SessionState>{std::move(*state)};
+}
+
+tl::expected<void, StoreError> SqliteSessionStore::update(
+    const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) {
+    const std::lock_guard lock(mutex_);
+    std::optional<ImmediateTransaction> transaction;
+    std::optional<SessionState> loaded;
+    try {
+        transaction.emplace(begin_, commit_, rollback_);
+        auto row = read_row(user);
+        if (!row) return tl::make_unexpected(std::move(row.error()));
+        loaded = std::move(*row);
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+
+    const bool is_new = !loaded.has_value();
+    SessionState state = is_new ? SessionState{} : std::move(*loaded);
+    state.user = user;
+    // Outside the try blocks: whatever `turn` throws propagates, and `transaction` rolls back.
+    turn(state, is_new);
+
+    try {
+        upsert_.tryReset();
+        const ResetOnExit reset(upsert_);
+        upsert_.bind(1, user);
+        upsert_.bind(2, SessionState::version);
+        upsert_.bind(3, serialize(state));
+        upsert_.bind(4, unix_seconds());
+        upsert_.exec();
+        transaction->commit();
+        return {};
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+}
+
+tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(const std::string& user) {
+    const std::lock_guard lock(mutex_);
+    try {
+        return read_row(user);
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+}
+
+tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user) {
+    const std::lock_guard lock(mutex_);
+    int erased = 0;
+    try {
+        ImmediateTransaction transaction(begin_, commit_, rollback_);
+        for (std::size_t i = 0; i < erase_.size(); ++i) {
+            erase_[i].tryReset();
+            erase_[i].bind(1, user);
+            const int removed = run(erase_[i]);
+            if (i == 0) erased = removed;
+        }
+        transaction.commit();
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+    try {
+        // Old copies of the rows live on in the write-ahead log until a checkpoint; fold it
+        // back and truncate it now. Best effort: the erase itself is already committed.
+        db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const SQLite::Exception&) {
+    }
+    return erased == 0 ? 0 : 1;
+}
+
+}  // namespace reframe

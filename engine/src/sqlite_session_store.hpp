@@ -1,0 +1,62 @@
+#pragma once
+/// Sessions in an SQLite database file (WAL), the embedded default store.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "reframe/session_store.hpp"
+
+namespace reframe {
+
+/// A SessionStore over one SQLite connection to a file, with a versioned schema.
+///
+/// open() creates the file and its parent directories, sets WAL journaling,
+/// synchronous=NORMAL, a 5 s busy timeout and foreign keys, then applies the migrations
+/// this build knows and the file lacks (PRAGMA user_version counts the applied ones). A
+/// file whose schema is newer than this build is refused without being written to.
+///
+/// Thread-safety: the store owns a single connection and its prepared statements, guarded
+/// by one mutex that every call holds for its whole duration; any number of threads may
+/// call it at once and calls are serialised (for all users, not only the same one). `turn`
+/// runs under that mutex and must not call back into the store. Other processes may open
+/// the same file: writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
+/// the busy timeout for it. Every SQLite::Exception is converted to a StoreError inside the
+/// store; an exception thrown by `turn` rolls the transaction back and propagates.
+class SqliteSessionStore final : public SessionStore {
+public:
+    /// Opens, creates or migrates the database at `path` (not ":memory:").
+    static tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> open(const std::string& path);
+
+    SqliteSessionStore(const SqliteSessionStore&) = delete;
+    SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
+    ~SqliteSessionStore() override;
+
+    tl::expected<void, StoreError> update(
+        const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) override;
+    tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
+    tl::expected<int, StoreError> erase(const std::string& user) override;
+
+    /// The schema version this build creates and understands (the number of migrations).
+    static int schema_version() noexcept;
+
+private:
+    explicit SqliteSessionStore(SQLite::Database database);
+
+    /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
+    tl::expected<std::optional<SessionState>, StoreError> read_row(const std::string& user);
+
+    std::mutex mutex_;
+    SQLite::Database db_;  // declared before the statements: they are finalised first
+    SQLite::Statement begin_;
+    SQLite::Statement commit_;
+    SQLite::Statement rollback_;
+    SQLite::Statement select_;
+    SQLite::Statement upsert_;
+    std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
+};
+
+}  // namespace reframe

@@ -1,0 +1,94 @@
+// TurnRunner: what a rule does once it fits (the "then" half of a rule).
+#include "turn_runner.hpp"
+#include "variant_picker.hpp"
+
+namespace reframe {
+namespace {
+
+constexpr std::size_t max_stack_depth = 16;
+
+}  // namespace
+
+void TurnRunner::say(const std::vector<std::vector<Template>>& variants, const std::string& key) {
+    if (variants.empty()) return;
+    const auto& chosen = variants[pick_variant(session_, key, variants.size())];
+    for (const auto& message : chosen) {
+        auto text = render(message);
+        if (!text.empty()) reply_->messages.push_back(std::move(text));
+    }
+}
+
+void TurnRunner::assign(const std::vector<Assignment>& assignments) {
+    for (const auto& a : assignments) session_.vars[a.var] = render(a.value);
+}
+
+void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std::string& key) {
+    if (match.clause && *match.clause < analysis_.text.clauses.size()) {
+        const Clause& clause = analysis_.text.clauses[*match.clause];
+        clause_ = clause.joined;
+        if (match.pattern) {
+            for (auto& [name, value] : flows_.patterns.captures(*match.pattern, clause)) {
+                session_.vars[name] = std::move(value);
+            }
+        }
+    }
+    assign(rule.set);
+    say(rule.say, key);
+    apply_target(rule.target, !rule.say.empty());
+}
+
+void TurnRunner::apply_target(const Target& target, bool said) {
+    switch (target.kind) {
+        case Target::Kind::stay:
+            if (!said) enter(session_.at.flow, session_.at.state);
+            return;
+        case Target::Kind::go:
+            enter(target.flow, target.state);
+            return;
+        case Target::Kind::call:
+            if (target.flow != session_.at.flow) {
+                if (session_.stack.size() >= max_stack_depth) session_.stack.erase(session_.stack.begin());
+                const auto& back = target.then_state.empty() ? session_.at.state : target.then_state;
+                session_.stack.push_back(Frame{session_.at.flow, back});
+            }
+            enter(target.flow, target.state);
+            return;
+        case Target::Kind::ret:
+            if (session_.stack.empty()) {
+                end_conversation();
+            } else {
+                const Frame back = session_.stack.back();
+                session_.stack.pop_back();
+                enter(back.flow, back.state);
+            }
+            return;
+        case Target::Kind::end:
+            end_conversation();
+            return;
+    }
+}
+
+void TurnRunner::enter(const std::string& flow_id, const std::string& state_id) {
+    session_.at = Frame{flow_id, state_id};
+    const State* state = current_state();
+    if (state == nullptr) {
+        end_conversation();
+        return;
+    }
+    assign(state->set);
+    say(state->say, flow_id + "." + state_id);
+    if (state->end) {
+        end_conversation();
+    } else if (state->next && hops_left_-- > 0) {
+        apply_target(*state->next, false);
+    }
+}
+
+void TurnRunner::end_conversation() {
+    ended_ = true;
+    session_.stack.clear();
+    const Flow* entry = flows_.find_flow(flows_.entry_flow);
+    session_.at = Frame{flows_.entry_flow, entry ? entry->start : std::string{}};
+}
+
+}  // namespace reframe

@@ -1,0 +1,120 @@
+#include "turn_runner.hpp"
+
+#include <algorithm>
+
+#include "conditions.hpp"
+#include "variant_picker.hpp"
+
+namespace reframe {
+namespace {
+
+std::string state_key(const Frame& at) { return at.flow + "." + at.state; }
+
+}  // namespace
+
+TurnRunner::TurnRunner(const FlowSet& flows, SessionState& session, const Analysis& analysis, int max_hops)
+    : flows_(flows), session_(session), analysis_(analysis), hops_left_(max_hops) {
+    text_ = analysis_.text.joined();
+}
+
+void TurnRunner::start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed) {
+    const Flow* entry = flows.find_flow(flows.entry_flow);
+    session.at = Frame{flows.entry_flow, entry ? entry->start : std::string{}};
+    session.stack.clear();
+    session.seed = seed ^ stable_hash(session.user);
+}
+
+const State* TurnRunner::current_state() const {
+    const Flow* flow = flows_.find_flow(session_.at.flow);
+    return flow ? flow->find_state(session_.at.state) : nullptr;
+}
+
+std::optional<std::string_view> TurnRunner::lookup(std::string_view name) const {
+    if (name == "text") return std::string_view{text_};
+    if (name == "clause") return std::string_view{clause_};
+    if (auto it = session_.vars.find(std::string{name}); it != session_.vars.end()) return std::string_view{it->second};
+    if (const Flow* flow = flows_.find_flow(session_.at.flow)) {
+        if (auto it = flow->vars.find(std::string{name}); it != flow->vars.end()) return std::string_view{it->second};
+    }
+    return std::nullopt;
+}
+
+std::string TurnRunner::render(const Template& t) const {
+    return t.render([this](std::string_view name) { return lookup(name); });
+}
+
+void TurnRunner::greet(Reply& reply) {
+    reply_ = &reply;
+    if (const State* state = current_state(); state != nullptr && !state->say.empty()) {
+        say(state->say, state_key(session_.at));
+    }
+    session_.greeted = true;
+    finish();
+}
+
+void TurnRunner::handle_message(Reply& reply) {
+    reply_ = &reply;
+    reply.intents = analysis_.intent_ids();
+    reply.traps = analysis_.traps();
+    ++session_.turns;
+    session_.greeted = true;
+    if (current_state() == nullptr) {
+        // The flows were reloaded without the state this session was in: start afresh.
+        session_.stack.clear();
+        const Flow* entry = flows_.find_flow(flows_.entry_flow);
+        session_.at = Frame{flows_.entry_flow, entry ? entry->start : std::string{}};
+    }
+    if (!try_interrupts() && !try_state_rules()) {
+        if (!flows_.global_fallback.empty()) {
+            const auto n = flows_.global_fallback.size();
+            const auto i = pick_variant(session_, "!fallback", n);
+            reply.messages.push_back(render(flows_.global_fallback[i]));
+        }
+    }
+    finish();
+}
+
+bool TurnRunner::try_interrupts() {
+    for (const auto& interrupt : flows_.interrupts) {
+        // A non-safety interrupt does not re-enter the flow it leads to (help inside help).
+        if (interrupt.safety.empty() && interrupt.rule.target.flow == session_.at.flow) continue;
+        if (auto m = match_rule(interrupt.rule, nullptr)) {
+            reply_->safety = interrupt.safety;
+            fire(interrupt.rule, *m, "!" + interrupt.id);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool TurnRunner::try_state_rules() {
+    const State* state = current_state();
+    if (state == nullptr) return false;
+    const std::string key = state_key(session_.at);
+    for (std::size_t i = 0; i < state->on.size(); ++i) {
+        if (auto m = match_rule(state->on[i], state)) {
+            fire(state->on[i], *m, key + "#" + std::to_string(i));
+            return true;
+        }
+    }
+    if (state->fallback) {
+        fire(*state->fallback, RuleMatch{}, key + "#fallback");
+        return true;
+    }
+    const Flow* flow = flows_.find_flow(session_.at.flow);
+    if (flow != nullptr && flow->fallback) {
+        fire(*flow->fallback, RuleMatch{}, session_.at.flow + "#fallback");
+        return true;
+    }
+    return false;
+}
+
+void TurnRunner::finish() {
+    reply_->state = state_key(session_.at);
+    if (ended_) return;
+    if (const State* state = current_state()) {
+        for (const auto& option : state->options) reply_->options.push_back(render(option));
+    }
+}
+
+}  // namespace reframe

@@ -1,0 +1,60 @@
+#pragma once
+/// The state machine for one turn: interrupts first (safety before everything), then the
+/// current state's rules in order, then the fallbacks; then the effects of the rule that
+/// fired (captures, `set`, `say`, and the move to the next state).
+///
+/// Thread-safety: a TurnRunner is used for one turn by one thread; it reads the shared,
+/// immutable FlowSet and writes only the SessionState it was given.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analysis.hpp"
+#include "reframe/engine.hpp"
+#include "reframe/session.hpp"
+
+namespace reframe {
+
+class TurnRunner {
+public:
+    TurnRunner(const FlowSet& flows, SessionState& session, const Analysis& analysis, int max_hops);
+
+    /// Puts a new session at the entry flow's start state.
+    static void start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed);
+
+    /// Handles the analysed message and fills `reply`.
+    void handle_message(Reply& reply);
+
+    /// Says the current state's prompt again (or the entry's, for a new session).
+    void greet(Reply& reply);
+
+private:
+    std::optional<RuleMatch> match_rule(const Transition& rule, const State* state) const;
+    std::optional<RuleMatch> match_intents(const Transition& rule) const;
+    bool option_chosen(std::size_t index, const State& state) const;
+    void fire(const Transition& rule, const RuleMatch& match, const std::string& key);
+    void apply_target(const Target& target, bool said);
+    void enter(const std::string& flow, const std::string& state);
+    void end_conversation();
+    void say(const std::vector<std::vector<Template>>& variants, const std::string& key);
+    void assign(const std::vector<Assignment>& assignments);
+    bool try_interrupts();
+    bool try_state_rules();
+    void finish();
+    std::optional<std::string_view> lookup(std::string_view name) const;
+    std::string render(const Template& t) const;
+    const State* current_state() const;
+
+    const FlowSet& flows_;
+    SessionState& session_;
+    const Analysis& analysis_;
+    Reply* reply_ = nullptr;
+    int hops_left_;
+    bool ended_ = false;
+    std::string clause_;  // the transient {clause}
+    std::string text_;    // the transient {text}
+};
+
+}  // namespace reframe

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with warnings as errors, and runs every test.
+# REFRAME_SANITIZE=1 builds into build-asan/ with AddressSanitizer + UBSan instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+if [ "${REFRAME_SANITIZE:-0}" = 1 ]; then
+  export REFRAME_BUILD_DIR=build-asan
+  ./scripts/build.sh -DREFRAME_WERROR=ON -DREFRAME_SANITIZE=ON
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+  export REFRAME_BUILD_DIR=build
+  ./scripts/build.sh -DREFRAME_WERROR=ON
+fi
+cd "$REFRAME_BUILD_DIR"
+ctest --output-on-failure --parallel "$(nproc)" --timeout 600

@@ -1,0 +1,76 @@
+#pragma once
+// Runs the built `reframe` binary as a separate process, as a user or another tool would.
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+
+namespace reframe::testing {
+
+struct Run {
+    int status = -1;
+    std::string out;
+    std::string err;
+    std::vector<std::string> lines() const {
+        std::vector<std::string> result;
+        std::istringstream in(out);
+        for (std::string line; std::getline(in, line);) result.push_back(line);
+        return result;
+    }
+};
+
+/// A scratch directory removed when the object goes.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() / ("reframe-test-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Runs `reframe ARGS` with `input` on stdin; never through a TTY.
+inline Run run_reframe(const std::string& args, const std::string& input, const TempDir& dir) {
+    const auto in = dir.file("stdin.txt");
+    const auto out = dir.file("stdout.txt");
+    const auto err = dir.file("stderr.txt");
+    {
+        std::ofstream f(in, std::ios::binary);
+        f << input;
+    }
+    const std::string cmd = std::string{"'"} + REFRAME_BINARY + "' " + args + " < '" + in + "' > '" + out + "' 2> '" + err + "'";
+    const int raw = std::system(cmd.c_str());
+    Run run;
+    run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    run.out = slurp(out);
+    run.err = slurp(err);
+    return run;
+}
+
+inline std::string fixture(const std::string& name) { return std::string{REFRAME_TEST_DATA} + "/fixtures/" + name; }
+
+}  // namespace reframe::testing
