@@ -106,8 +106,8 @@ bool has_code(const Diagnostics& diagnostics, const std::string& code) {
 }
 
 const Diagnostic* find_code(const Diagnostics& diagnostics, const std::string& code) {
-    const auto it = std::find_if(diagnostics.begin(), diagnostics.end(),
-                                 [&](const Diagnostic& d) { return d.code == code; });
+    const auto it =
+        std::find_if(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) { return d.code == code; });
     return it == diagnostics.end() ? nullptr : &*it;
 }
 
@@ -117,8 +117,8 @@ public:
     TempFolder() {
         static std::atomic<int> counter{0};
         const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = fs::temp_directory_path() /
-                ("reframe_loader_" + std::to_string(stamp) + "_" + std::to_string(counter++));
+        path_ =
+            fs::temp_directory_path() / ("reframe_loader_" + std::to_string(stamp) + "_" + std::to_string(counter++));
         fs::create_directories(path_);
     }
     ~TempFolder() {
@@ -301,7 +301,8 @@ TEST_CASE("an unknown key suggests the closest one, or lists the valid keys", "[
     CHECK(d->to_string().find("main.yaml:5:5: error: RF0102 unknown key 'sya'") != std::string::npos);
 
     TempFolder folder;
-    folder.write("main.yaml", std::string(settings) + "flow: main\nstart: a\nstates:\n  a:\n    zzzzz: 1\n    end: true\n");
+    folder.write("main.yaml",
+                 std::string(settings) + "flow: main\nstart: a\nstates:\n  a:\n    zzzzz: 1\n    end: true\n");
     const auto far = reframe::load_flow_dir(folder.path());
     REQUIRE_FALSE(far.has_value());
     const Diagnostic* listed = find_code(far.error(), "RF0102");
@@ -311,8 +312,9 @@ TEST_CASE("an unknown key suggests the closest one, or lists the valid keys", "[
 
 TEST_CASE("a misplaced key says where it belongs", "[loader]") {
     TempFolder folder;
-    folder.write("main.yaml", std::string(settings) +
-                                  "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    goto: b\n  b:\n    end: true\n");
+    folder.write(
+        "main.yaml",
+        std::string(settings) + "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    goto: b\n  b:\n    end: true\n");
     const auto result = reframe::load_flow_dir(folder.path());
     REQUIRE_FALSE(result.has_value());
     const Diagnostic* d = find_code(result.error(), "RF0102");
@@ -425,8 +427,8 @@ TEST_CASE("missing paths and odd files are reported", "[loader]") {
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().front().code == "RF0101");
 
-    const auto files = reframe::load_flow_files({fixtures / "good" / "settings.yaml", fixtures / "nope.yaml",
-                                                 fixtures / "good" / "notes.md"});
+    const auto files = reframe::load_flow_files(
+        {fixtures / "good" / "settings.yaml", fixtures / "nope.yaml", fixtures / "good" / "notes.md"});
     REQUIRE_FALSE(files.has_value());
     CHECK(has_code(files.error(), "RF0101"));
 }

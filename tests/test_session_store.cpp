@@ -122,8 +122,17 @@ TEST_CASE("deserialize refuses what is not a loadable session, without throwing"
     };
 
     const std::vector<std::string> bad = {
-        "", "not json", "{", "[]", "42", "null", "{}", R"({"v":1})", R"({"v":"1"})",
-        with_version(0), with_version(SessionState::version + 1),
+        "",
+        "not json",
+        "{",
+        "[]",
+        "42",
+        "null",
+        "{}",
+        R"({"v":1})",
+        R"({"v":"1"})",
+        with_version(0),
+        with_version(SessionState::version + 1),
         R"({"v":1,"a":["f"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":false})",
         R"({"v":1,"a":["f","s"],"k":[],"x":{"a":1},"l":{},"s":0,"n":0,"g":false})",
         R"({"v":1,"a":["f","s"],"k":[],"x":{},"l":{"a":-1},"s":0,"n":0,"g":false})",
@@ -174,7 +183,8 @@ TEST_CASE("serialisation writes valid JSON whatever a person typed", "[store]") 
 }
 
 TEST_CASE("deserialize reads keys in any order and refuses duplicates and unknown keys", "[store]") {
-    const std::string reordered = R"({"g":true,"n":3,"s":9,"l":{"m.s":1},"x":{"a":"b"},"k":[["f","s"]],"a":["f","s"],"v":1})";
+    const std::string reordered =
+        R"({"g":true,"n":3,"s":9,"l":{"m.s":1},"x":{"a":"b"},"k":[["f","s"]],"a":["f","s"],"v":1})";
     auto read = reframe::deserialize("u", reordered);
     REQUIRE(read);
     CHECK(read->turns == 3);
@@ -185,9 +195,11 @@ TEST_CASE("deserialize reads keys in any order and refuses duplicates and unknow
     REQUIRE_FALSE(newer);
     CHECK_THAT(newer.error(), Catch::Contains("newer than this build"));
 
-    auto duplicate = reframe::deserialize("u", R"({"v":1,"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":false})");
+    auto duplicate =
+        reframe::deserialize("u", R"({"v":1,"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":false})");
     CHECK_FALSE(duplicate);
-    auto unknown = reframe::deserialize("u", R"({"v":1,"q":0,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":false})");
+    auto unknown =
+        reframe::deserialize("u", R"({"v":1,"q":0,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":false})");
     REQUIRE_FALSE(unknown);
     CHECK_THAT(unknown.error(), Catch::Contains("unknown field"));
     auto missing = reframe::deserialize("u", R"({"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0})");
@@ -325,9 +337,7 @@ TEST_CASE("unusable paths are store errors, not crashes", "[store]") {
         REQUIRE_FALSE(store);
         CHECK_THAT(store.error().message, Catch::Contains("directory"));
     }
-    SECTION("an empty path") {
-        CHECK_FALSE(reframe::open_session_store({""}));
-    }
+    SECTION("an empty path") { CHECK_FALSE(reframe::open_session_store({""})); }
 }
 
 TEST_CASE("a corrupt session row is an error, not a silent reset", "[store]") {
@@ -359,6 +369,7 @@ TEST_CASE("concurrent updates lose no turns", "[store]") {
 
     std::atomic<int> failures{0};
     std::vector<std::thread> workers;
+    workers.reserve(threads);
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&store, &failures, t] {
             const std::string own = "user-" + std::to_string(t);

@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reframe/template.hpp"
 
@@ -150,4 +152,24 @@ TEST_CASE("template filter argument errors", "[template]") {
     CHECK(e.offset == 1);
     e = error_of("{a..b}");
     CHECK(e.offset == 3);
+}
+
+TEST_CASE("compile never throws on scrambled templates", "[template]") {
+    const std::vector<std::string> pieces{"{",       "}", "|", "'",   "\"", ":", "default",
+                                          "reflect", "a", " ", "x.y", "{{", "}}"};
+    std::uint32_t seed = 7;
+    for (int round = 0; round < 2000; ++round) {
+        std::string source;
+        for (int k = 0; k < 10; ++k) {
+            seed = seed * 1664525U + 1013904223U;
+            source += pieces[(seed >> 8) % pieces.size()];
+        }
+        tl::expected<Template, TemplateError> compiled = Template::compile(source);
+        REQUIRE_NOTHROW(compiled = Template::compile(source));
+        if (compiled) {
+            CHECK_NOTHROW(compiled->render([](std::string_view) { return std::optional<std::string_view>("i am"); }));
+        } else {
+            CHECK(compiled.error().offset < source.size());
+        }
+    }
 }

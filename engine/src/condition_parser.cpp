@@ -10,8 +10,7 @@
 namespace reframe::loader_detail {
 namespace {
 
-constexpr std::string_view usage =
-    "write `name`, `not name`, or `name == value` (also !=, <, <=, >, >=)";
+constexpr std::string_view usage = "write `name`, `not name`, or `name == value` (also !=, <, <=, >, >=)";
 
 struct OpSpelling {
     std::string_view text;
@@ -58,8 +57,8 @@ tl::expected<Condition, ConditionError> parse_test(std::string_view source, std:
     return condition;
 }
 
-tl::expected<std::string, ConditionError> parse_value(std::string_view source, std::size_t begin,
-                                                      std::size_t end, std::string_view op) {
+tl::expected<std::string, ConditionError> parse_value(std::string_view source, std::size_t begin, std::size_t end,
+                                                      std::string_view op) {
     if (begin == end) {
         return fail(begin, "a value is missing after `" + std::string(op) + "`",
                     "write e.g. `step " + std::string(op) + " 2`; use '' to compare with an empty value");
@@ -84,9 +83,8 @@ tl::expected<Condition, ConditionError> parse_condition(std::string_view source)
         if (test) test->source = std::string(source.substr(begin, end - begin));
         return test;
     }
-    const auto spelling = std::find_if(operators.begin(), operators.end(), [&](const OpSpelling& o) {
-        return source.substr(op_at).starts_with(o.text);
-    });
+    const auto spelling = std::find_if(operators.begin(), operators.end(),
+                                       [&](const OpSpelling& o) { return source.substr(op_at).starts_with(o.text); });
     if (spelling == operators.end()) {
         const bool single_equals = source[op_at] == '=';
         return fail(op_at, single_equals ? "`=` is not a comparison" : "unknown operator",
@@ -102,8 +100,8 @@ tl::expected<Condition, ConditionError> parse_condition(std::string_view source)
     if (!value) return tl::make_unexpected(value.error());
     const bool ordering = condition.op != Condition::Op::eq && condition.op != Condition::Op::ne;
     if (ordering && !is_number(*value)) {
-        return fail(value_begin, "`" + std::string(spelling->text) + "` compares numbers, and '" + *value +
-                                     "' is not a number",
+        return fail(value_begin,
+                    "`" + std::string(spelling->text) + "` compares numbers, and '" + *value + "' is not a number",
                     "compare with a number, e.g. `count < 3`, or use == / != for text");
     }
     condition.value = std::move(*value);

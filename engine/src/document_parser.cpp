@@ -24,7 +24,7 @@ void parse_settings(const Field& field, FileContext& ctx) {
     const SourceLocation where = ctx.at(field.key);
     if (settings.where) {
         ctx.error(code::duplicate_settings, where,
-                  "`settings` are already given at " + short_location(*settings.where),
+                  "`settings` are already given at " + first_at(*settings.where, where),
                   "keep one `settings:` for the whole folder (usually in settings.yaml)");
         return;
     }

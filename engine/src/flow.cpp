@@ -6,9 +6,9 @@ namespace reframe {
 
 const std::vector<std::string>& thinking_traps() {
     static const std::vector<std::string> traps{
-        "labeling",         "should_statements", "overgeneralizing",     "catastrophizing",
-        "personalizing",    "mind_reading",      "fortune_telling",      "all_or_nothing",
-        "discounting_positive", "emotional_reasoning", "comparing"};
+        "labeling",     "should_statements", "overgeneralizing", "catastrophizing",      "personalizing",
+        "mind_reading", "fortune_telling",   "all_or_nothing",   "discounting_positive", "emotional_reasoning",
+        "comparing"};
     return traps;
 }
 

@@ -11,12 +11,14 @@ namespace reframe::loader_detail {
 namespace {
 
 KeyRules state_key_rules(const std::string& what) {
-    const std::string rule_hint = "conditions and places to go belong in a rule under `on:`, e.g. "
-                                  "`on: [{pattern: \"…\", goto: next_state}]`";
+    const std::string rule_hint =
+        "conditions and places to go belong in a rule under `on:`, e.g. "
+        "`on: [{pattern: \"…\", goto: next_state}]`";
     KeyRules rules{what, {"say", "options", "on", "fallback", "set", "next", "end", "tags"}, {}};
     for (const auto& key : when_keys()) rules.misplaced[key] = rule_hint;
-    rules.misplaced["goto"] = "`goto` belongs in a rule under `on:`; to move on at once without waiting "
-                              "for an answer, use `next:`";
+    rules.misplaced["goto"] =
+        "`goto` belongs in a rule under `on:`; to move on at once without waiting "
+        "for an answer, use `next:`";
     rules.misplaced["call"] = rule_hint;
     rules.misplaced["return"] = rule_hint;
     rules.misplaced["start"] = "`start` belongs to the flow, not to a state";
@@ -130,14 +132,15 @@ void FlowReader::read_state_fields(const Fields& fields, State& state) {
     read(fields, "set", read_assignments, state.set);
     if (const Field* on = fields.get("on")) read_rules(*on, state);
     if (const Field* fallback = fields.get("fallback")) {
-        RuleScope scope{"fallback of state '" + state.id + "'", flow_.id, &state_names_, state.options.size(),
-                        true, false};
+        RuleScope scope{
+            "fallback of state '" + state.id + "'", flow_.id, &state_names_, state.options.size(), true, false};
         if (auto rule = parse_rule(fallback->value, value_at(*fallback, ctx_), ctx_, scope)) {
             state.fallback = std::move(*rule);
         }
     }
-    read(fields, "next", [](const Field& f, FileContext& c) { return parse_target(f, Target::Kind::go, c); },
-         state.next);
+    read(
+        fields, "next", [](const Field& f, FileContext& c) { return parse_target(f, Target::Kind::go, c); },
+        state.next);
     read(fields, "end", read_bool, state.end);
     read(fields, "tags", read_words, state.tags);
     if (state.end && state.next) {
@@ -155,8 +158,12 @@ void FlowReader::read_rules(const Field& field, State& state) {
     std::size_t number = 0;
     for (const auto& item : field.value) {
         ++number;
-        RuleScope scope{"rule " + std::to_string(number) + " of state '" + state.id + "'", flow_.id,
-                        &state_names_, state.options.size(), false, false};
+        RuleScope scope{"rule " + std::to_string(number) + " of state '" + state.id + "'",
+                        flow_.id,
+                        &state_names_,
+                        state.options.size(),
+                        false,
+                        false};
         auto rule = parse_rule(item, value_at(field, ctx_), ctx_, scope);
         if (rule) {
             state.on.push_back(std::move(*rule));
@@ -178,7 +185,7 @@ void add_flow(Flow flow, FileContext& ctx) {
     FlowSet& set = ctx.state().set;
     if (auto it = set.flow_index.find(flow.id); it != set.flow_index.end()) {
         ctx.error(code::duplicate_flow, flow.where,
-                  "flow '" + flow.id + "' is already defined at " + short_location(set.flows[it->second].where),
+                  "flow '" + flow.id + "' is already defined at " + first_at(set.flows[it->second].where, flow.where),
                   "flow names are shared by the whole folder; rename one of them");
         return;
     }

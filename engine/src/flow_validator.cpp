@@ -30,8 +30,7 @@ void check_intent_uses(LoadState& state) {
         const auto tag = std::find_if(intent->tags.begin(), intent->tags.end(), is_safety_tag);
         if (!use.from_safety && tag != intent->tags.end()) {
             state.error(code::shadows_safety, use.where,
-                        "only a safety interrupt may answer crisis: intent '" + use.name + "' is tagged '" +
-                            *tag + "'",
+                        "only a safety interrupt may answer crisis: intent '" + use.name + "' is tagged '" + *tag + "'",
                         safety_hint);
         }
     }
@@ -68,11 +67,11 @@ void check_var_uses(LoadState& state) {
     for (const auto& use : state.var_uses) {
         if (known.contains(use.name)) continue;
         const auto close = did_you_mean(use.name, names);
-        state.error(code::undefined_variable, use.where,
-                    "variable '" + use.name + "' is never declared, set or captured",
-                    close.empty() ? "declare it under the flow's `vars:`, `set` it, or capture it with `*" +
-                                        use.name + "` in a pattern"
-                                  : "did you mean '" + close + "'?");
+        state.error(
+            code::undefined_variable, use.where, "variable '" + use.name + "' is never declared, set or captured",
+            close.empty()
+                ? "declare it under the flow's `vars:`, `set` it, or capture it with `*" + use.name + "` in a pattern"
+                : "did you mean '" + close + "'?");
     }
 }
 

@@ -46,15 +46,17 @@ Reached collect(const FlowSet& set) {
 void warn_state(const Flow& flow, const State& state, const Reached& reached, LoadState& out) {
     if (!reached.states.contains({flow.id, state.id})) {
         out.warning(code::unreachable_state, state.where,
-                    "state '" + state.id + "' of flow '" + flow.id + "' cannot be reached: no rule, `next` or "
-                    "`call` leads to it",
+                    "state '" + state.id + "' of flow '" + flow.id +
+                        "' cannot be reached: no rule, `next` or "
+                        "`call` leads to it",
                     "add a rule that goes to it, or remove it");
     }
     const bool can_leave = !state.on.empty() || state.fallback || flow.fallback || state.next;
     if (!can_leave && !state.end) {
         out.warning(code::stuck_state, state.where,
-                    "state '" + state.id + "' has no rules, no fallback, no `next` and no `end`: the person "
-                    "would be stuck here",
+                    "state '" + state.id +
+                        "' has no rules, no fallback, no `next` and no `end`: the person "
+                        "would be stuck here",
                     "add rules under `on:`, a `fallback`, `next:`, or `end: true`");
     }
 }
@@ -66,8 +68,9 @@ void warn_dead_ends(LoadState& state) {
     for (const auto& flow : state.set.flows) {
         if (!reached.flows.contains(flow.id)) {
             state.warning(code::unreachable_flow, flow.where,
-                          "flow '" + flow.id + "' cannot be reached: it is not the entry flow and nothing "
-                          "calls it or goes to it",
+                          "flow '" + flow.id +
+                              "' cannot be reached: it is not the entry flow and nothing "
+                              "calls it or goes to it",
                           "add a `call:` or `goto:` to it from another flow or an interrupt, or remove it");
         }
         for (const auto& s : flow.states) warn_state(flow, s, reached, state);

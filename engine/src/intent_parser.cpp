@@ -17,8 +17,7 @@ void check_tag_spelling(const std::string& tag, const SourceLocation& where, Fil
     if (std::find(known.begin(), known.end(), tag) != known.end()) return;
     const auto close = did_you_mean(tag, known);
     if (close.empty()) return;
-    ctx.warning(code::misspelt_trap, where,
-                "tag '" + tag + "' is not a known tag, but looks like '" + close + "'",
+    ctx.warning(code::misspelt_trap, where, "tag '" + tag + "' is not a known tag, but looks like '" + close + "'",
                 "write '" + close + "' if that is meant; tags with a fixed meaning must be spelt exactly");
 }
 
@@ -47,13 +46,14 @@ void parse_intent(const Field& entry, FileContext& ctx) {
         ctx.error(code::missing_key, intent.where, "intent '" + intent.id + "' has no `patterns`",
                   "add `patterns:` with at least one pattern that recognises it");
     }
-    if (const Field* f = fields->get("unless")) intent.unless = read_patterns(*f, ctx).value_or(std::vector<PatternId>{});
+    if (const Field* f = fields->get("unless"))
+        intent.unless = read_patterns(*f, ctx).value_or(std::vector<PatternId>{});
     FlowSet& set = ctx.state().set;
     if (auto it = set.intent_index.find(intent.id); it != set.intent_index.end()) {
-        ctx.error(code::duplicate_intent, intent.where,
-                  "intent '" + intent.id + "' is already defined at " +
-                      short_location(set.intents[it->second].where),
-                  "intent names are shared by the whole folder; rename one of them or merge them");
+        ctx.error(
+            code::duplicate_intent, intent.where,
+            "intent '" + intent.id + "' is already defined at " + first_at(set.intents[it->second].where, intent.where),
+            "intent names are shared by the whole folder; rename one of them or merge them");
         return;
     }
     set.intent_index[intent.id] = set.intents.size();
@@ -97,7 +97,7 @@ void add_interrupt(Interrupt interrupt, FileContext& ctx) {
                               [&](const Interrupt& other) { return other.id == interrupt.id; });
     if (first != interrupts.end()) {
         ctx.error(code::duplicate_interrupt, interrupt.where,
-                  "interrupt '" + interrupt.id + "' is already defined at " + short_location(first->where),
+                  "interrupt '" + interrupt.id + "' is already defined at " + first_at(first->where, interrupt.where),
                   "interrupt ids are shared by the whole folder; rename one of them");
         return;
     }

@@ -6,8 +6,7 @@
 namespace reframe::loader_detail {
 namespace {
 
-Diagnostic make(Severity severity, const char* code, SourceLocation where, std::string message,
-                std::string hint) {
+Diagnostic make(Severity severity, const char* code, SourceLocation where, std::string message, std::string hint) {
     Diagnostic d;
     d.severity = severity;
     d.code = code;
@@ -26,8 +25,7 @@ void LoadState::error(const char* code, SourceLocation where, std::string messag
 }
 
 void LoadState::warning(const char* code, SourceLocation where, std::string message, std::string hint) {
-    diagnostics.push_back(
-        make(Severity::warning, code, std::move(where), std::move(message), std::move(hint)));
+    diagnostics.push_back(make(Severity::warning, code, std::move(where), std::move(message), std::move(hint)));
 }
 
 SourceLocation FileContext::at(const YAML::Node& node) const {
@@ -63,8 +61,8 @@ SourceLocation FileContext::in_block_scalar(const SourceLocation& indicator_at, 
     const std::string_view before(value.data(), std::min(offset, value.size()));
     const auto newlines = static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
     const std::size_t last_newline = before.rfind('\n');
-    const std::size_t in_line = last_newline == std::string_view::npos ? before.size()
-                                                                        : before.size() - last_newline - 1;
+    const std::size_t in_line =
+        last_newline == std::string_view::npos ? before.size() : before.size() - last_newline - 1;
     // Content starts on the line after the `|` or `>`; a literal block keeps its line breaks.
     std::size_t p = file_.text.find('\n', indicator);
     for (std::size_t i = 0; i < newlines && p != std::string::npos; ++i) p = file_.text.find('\n', p + 1);
@@ -77,6 +75,11 @@ SourceLocation FileContext::in_block_scalar(const SourceLocation& indicator_at, 
 std::string short_location(const SourceLocation& where) {
     if (where.line <= 0) return where.file;
     return where.file + ":" + std::to_string(where.line);
+}
+
+std::string first_at(const SourceLocation& first, const SourceLocation& here) {
+    if (first.file == here.file && first.line > 0) return "line " + std::to_string(first.line);
+    return short_location(first);
 }
 
 }  // namespace reframe::loader_detail

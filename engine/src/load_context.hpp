@@ -43,7 +43,7 @@ struct LoadState {
     SettingsFacts settings;
     std::map<std::string, SourceLocation> lexicon_where;
     std::vector<SourceLocation> pattern_where;  // by PatternId
-    std::string origin;  // the folder (or first file), for problems without a line
+    std::string origin;                         // the folder (or first file), for problems without a line
 
     void error(const char* code, SourceLocation where, std::string message, std::string hint = {});
     void warning(const char* code, SourceLocation where, std::string message, std::string hint = {});
@@ -71,8 +71,8 @@ public:
     const std::string& path() const { return file_.path; }
 
 private:
-    SourceLocation in_block_scalar(const SourceLocation& indicator_at, std::size_t indicator,
-                                   const std::string& value, std::size_t offset) const;
+    SourceLocation in_block_scalar(const SourceLocation& indicator_at, std::size_t indicator, const std::string& value,
+                                   std::size_t offset) const;
 
     const YamlFile& file_;
     LoadState& state_;
@@ -80,5 +80,8 @@ private:
 
 /// "file:line" of a location, for messages that point at a first definition.
 std::string short_location(const SourceLocation& where);
+
+/// "line 4" when `first` is in the same file as `here`, else "file:4".
+std::string first_at(const SourceLocation& first, const SourceLocation& here);
 
 }  // namespace reframe::loader_detail

@@ -65,20 +65,27 @@ void sort_diagnostics(Diagnostics& diagnostics) {
     });
 }
 
-void read_yaml(const fs::path& path, LoadState& state) {
+/// False when the file could not be parsed at all.
+bool read_yaml(const fs::path& path, LoadState& state) {
     auto file = loader_detail::read_yaml_file(path, state.diagnostics);
-    if (!file) return;
+    if (!file) return false;
     loader_detail::FileContext ctx(*file, state);
     for (const auto& document : file->documents) loader_detail::parse_document(document, ctx);
+    return true;
 }
 
 /// Lexicons first: patterns name them. Then every file, then the checks that need all.
 tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
     for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
-    for (const auto& path : files.yaml) read_yaml(path, state);
+    bool all_read = true;
+    for (const auto& path : files.yaml) all_read = read_yaml(path, state) && all_read;
     loader_detail::compile_patterns(state);
-    loader_detail::resolve_targets(state);
-    loader_detail::check_references(state);
+    // A file that could not be parsed may define what the others refer to: checking
+    // references now would report names that are not really missing.
+    if (all_read) {
+        loader_detail::resolve_targets(state);
+        loader_detail::check_references(state);
+    }
     loader_detail::order_interrupts(state);
     // Dead-end warnings on a folder with errors would mostly echo those errors.
     if (!has_errors(state.diagnostics)) loader_detail::warn_dead_ends(state);
@@ -97,8 +104,8 @@ tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path&
     state.origin = dir.string();
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-        report_unreadable(state, dir, fs::exists(dir, ec) ? "this path as a folder: it is a file"
-                                                          : "this folder: it does not exist");
+        report_unreadable(
+            state, dir, fs::exists(dir, ec) ? "this path as a folder: it is a file" : "this folder: it does not exist");
         return tl::make_unexpected(std::move(state.diagnostics));
     }
     const SourceFiles files = list_folder(dir, state);

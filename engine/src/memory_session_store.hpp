@@ -17,8 +17,8 @@ namespace reframe {
 class MemorySessionStore final : public SessionStore {
 public:
     /// Runs `turn` on a copy of the user's session and keeps the copy only if `turn` returns.
-    tl::expected<void, StoreError> update(
-        const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) override;
+    tl::expected<void, StoreError> update(const std::string& user,
+                                          const std::function<void(SessionState& state, bool is_new)>& turn) override;
 
     /// A copy of the user's session, if any.
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;

@@ -74,8 +74,7 @@ struct PatternSet::Impl {
 
     detail::PatternMatcher matcher;
     std::vector<Info> patterns;
-    std::vector<std::string> words;  // literal words seen by add(); the vocabulary's source
-    std::unordered_set<std::string> vocabulary;
+    std::unordered_set<std::string> vocabulary;  // every literal word of patterns and lexicons
     std::unordered_map<std::string, std::vector<std::string>> by_squeezed;
 
     tl::expected<PatternId, PatternError> add_regex(std::string_view source, std::size_t at);
@@ -117,23 +116,19 @@ tl::expected<PatternId, PatternError> PatternSet::Impl::add_words(std::string_vi
     if (!translated) return tl::make_unexpected(translated.error());
     auto compiled = detail::compile_regex(translated->capture_regex);
     if (!compiled) {
-        return tl::make_unexpected(PatternError{0, "pattern too large: " + compiled.error()});
+        return tl::make_unexpected(PatternError{0, "pattern too large for RE2: " + compiled.error()});
     }
     matcher.add(std::move(translated->set_regex), std::move(translated->capture_regex), detail::Subject::padded);
-    words.insert(words.end(), translated->words.begin(), translated->words.end());
+    vocabulary.insert(translated->words.begin(), translated->words.end());
     patterns.push_back(Info{std::string(source), std::move(translated->capture_names)});
     return patterns.size() - 1;
 }
 
 void PatternSet::Impl::build_vocabulary() {
-    vocabulary.clear();
     by_squeezed.clear();
-    vocabulary.insert(words.begin(), words.end());
     for (const std::string& word : vocabulary) by_squeezed[squeeze(word)].push_back(word);
     // Sorted, so an ambiguous stretch always resolves to the same word.
     for (auto& [squeezed, candidates] : by_squeezed) std::sort(candidates.begin(), candidates.end());
-    words.clear();
-    words.shrink_to_fit();
 }
 
 const std::string* PatternSet::Impl::canonical_word(const std::string& token) const {

@@ -119,28 +119,45 @@ constexpr std::array required_fields = {Field::at,   Field::stack, Field::vars, 
 Field field_named(std::string_view key) {
     if (key.size() != 1) return Field::unknown;
     switch (key[0]) {
-        case 'v': return Field::version;
-        case 'a': return Field::at;
-        case 'k': return Field::stack;
-        case 'x': return Field::vars;
-        case 'l': return Field::last_variant;
-        case 's': return Field::seed;
-        case 'n': return Field::turns;
-        case 'g': return Field::greeted;
-        default: return Field::unknown;
+        case 'v':
+            return Field::version;
+        case 'a':
+            return Field::at;
+        case 'k':
+            return Field::stack;
+        case 'x':
+            return Field::vars;
+        case 'l':
+            return Field::last_variant;
+        case 's':
+            return Field::seed;
+        case 'n':
+            return Field::turns;
+        case 'g':
+            return Field::greeted;
+        default:
+            return Field::unknown;
     }
 }
 
 const char* field_description(Field field) {
     switch (field) {
-        case Field::at: return "current state";
-        case Field::stack: return "call stack";
-        case Field::vars: return "variable list";
-        case Field::last_variant: return "variant history";
-        case Field::seed: return "seed";
-        case Field::turns: return "turn count";
-        case Field::greeted: return "greeting flag";
-        default: return "field";
+        case Field::at:
+            return "current state";
+        case Field::stack:
+            return "call stack";
+        case Field::vars:
+            return "variable list";
+        case Field::last_variant:
+            return "variant history";
+        case Field::seed:
+            return "seed";
+        case Field::turns:
+            return "turn count";
+        case Field::greeted:
+            return "greeting flag";
+        default:
+            return "field";
     }
 }
 
@@ -181,9 +198,9 @@ private:
     bool bad() {
         if (depth_ == 0) not_object_ = true;
         if (error_.empty()) {
-            error_ = field_ == Field::unknown ? "saved session has an unknown field"
-                                              : std::string("saved session has a malformed ") +
-                                                    field_description(field_);
+            error_ = field_ == Field::unknown
+                         ? "saved session has an unknown field"
+                         : std::string("saved session has a malformed ") + field_description(field_);
         }
         return true;
     }
@@ -197,9 +214,9 @@ private:
     bool syntax_error_ = false;
     bool not_object_ = false;
     std::string error_;
-    std::string key_;       // the key of the current entry of "x" or "l"
-    Frame frame_;           // the frame of "k" being read
-    std::size_t items_ = 0; // strings read into the current frame
+    std::string key_;        // the key of the current entry of "x" or "l"
+    Frame frame_;            // the frame of "k" being read
+    std::size_t items_ = 0;  // strings read into the current frame
 };
 
 bool SessionReader::boolean(bool value) {
@@ -246,9 +263,9 @@ bool SessionReader::string(string_t& value) {
 
 bool SessionReader::start_object(std::size_t /*elements*/) {
     const bool fits = depth_ == 0 || in(Field::vars, 1) || in(Field::last_variant, 1);
-    const bool ok = fits || bad();  // bad() before ++depth_: it names the enclosing field
+    if (!fits) bad();  // before ++depth_, so that it names the enclosing field
     ++depth_;
-    return ok;
+    return true;
 }
 
 bool SessionReader::key(string_t& value) {
@@ -295,12 +312,12 @@ std::string SessionReader::finish() const {
     if (!has_version_) return "saved session has no version number";
     if (version_ < SessionState::min_loadable_version) {
         return "saved session has version " + std::to_string(version_) +
-               ", older than the oldest this build can read (" +
-               std::to_string(SessionState::min_loadable_version) + ")";
+               ", older than the oldest this build can read (" + std::to_string(SessionState::min_loadable_version) +
+               ")";
     }
     if (version_ > SessionState::version) {
-        return "saved session has version " + std::to_string(version_) +
-               ", newer than this build understands (" + std::to_string(SessionState::version) + ")";
+        return "saved session has version " + std::to_string(version_) + ", newer than this build understands (" +
+               std::to_string(SessionState::version) + ")";
     }
     if (!error_.empty()) return error_;
     for (const Field field : required_fields) {

@@ -89,8 +89,7 @@ std::int64_t unix_seconds() {
 int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
 StoreError newer_schema_error(int found) {
-    return StoreError{"database schema version " + std::to_string(found) +
-                      " is newer than this build supports (" +
+    return StoreError{"database schema version " + std::to_string(found) + " is newer than this build supports (" +
                       std::to_string(SqliteSessionStore::schema_version()) + ")"};
 }
 
@@ -128,15 +127,16 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
 }
 
 /// Empty when `path` may be opened, else why not. Creates missing parent directories.
+/// Messages leave the path out: callers say which store they were opening.
 std::string check_path(const std::string& path) {
     namespace fs = std::filesystem;
-    if (path.empty()) return "store path is empty";
+    if (path.empty()) return "the path is empty";
     std::error_code error;
     const fs::path file(path);
-    if (fs::is_directory(file, error)) return "store path " + path + " is a directory";
+    if (fs::is_directory(file, error)) return "it is a directory";
     if (const auto parent = file.parent_path(); !parent.empty()) {
         fs::create_directories(parent, error);
-        if (error) return "cannot create directory " + parent.string() + ": " + error.message();
+        if (error) return "cannot create its directory: " + error.message();
     }
     return {};
 }
@@ -148,12 +148,11 @@ int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migr
 tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path) {
     if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
     try {
-        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-                            busy_timeout_ms);
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, busy_timeout_ms);
         if (auto prepared = prepare_database(db); !prepared) return tl::make_unexpected(prepared.error());
         return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(db)));
     } catch (const SQLite::Exception& error) {
-        return tl::make_unexpected(StoreError{"cannot open session store " + path + ": " + error.what()});
+        return tl::make_unexpected(to_store_error(error));
     }
 }
 

@@ -35,8 +35,8 @@ public:
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
     ~SqliteSessionStore() override;
 
-    tl::expected<void, StoreError> update(
-        const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) override;
+    tl::expected<void, StoreError> update(const std::string& user,
+                                          const std::function<void(SessionState& state, bool is_new)>& turn) override;
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
     tl::expected<int, StoreError> erase(const std::string& user) override;
 

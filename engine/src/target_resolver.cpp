@@ -20,9 +20,12 @@ public:
                 target.state = from ? from->id : "";
                 return;
             case Target::Kind::ret:
-            case Target::Kind::end: target.flow = flow ? flow->id : ""; return;
+            case Target::Kind::end:
+                target.flow = flow ? flow->id : "";
+                return;
             case Target::Kind::go:
-            case Target::Kind::call: break;
+            case Target::Kind::call:
+                break;
         }
         if (!target.flow.empty()) {
             resolve_dotted(target);
@@ -42,9 +45,9 @@ private:
         std::vector<std::string> names;
         for (const auto& s : other->states) names.push_back(s.id);
         const auto close = did_you_mean(target.state, names);
-        state_.error(code::undefined_state, target.where,
-                     "flow '" + other->id + "' has no state '" + target.state + "'",
-                     close.empty() ? "its states are: " + join(names) : "did you mean '" + other->id + "." + close + "'?");
+        state_.error(
+            code::undefined_state, target.where, "flow '" + other->id + "' has no state '" + target.state + "'",
+            close.empty() ? "its states are: " + join(names) : "did you mean '" + other->id + "." + close + "'?");
     }
 
     void resolve_bare(Target& target, const Flow* flow) {
@@ -76,10 +79,10 @@ private:
         for (const auto& s : flow.states) names.push_back(s.id);
         names.insert(names.end(), flow_names_.begin(), flow_names_.end());
         const auto close = did_you_mean(target.state, names);
-        state_.error(code::undefined_state, target.where,
-                     "flow '" + flow.id + "' has no state '" + target.state + "', and there is no flow of that name",
-                     close.empty() ? "name a state of this flow, `flow` or `flow.state`"
-                                   : "did you mean '" + close + "'?");
+        state_.error(
+            code::undefined_state, target.where,
+            "flow '" + flow.id + "' has no state '" + target.state + "', and there is no flow of that name",
+            close.empty() ? "name a state of this flow, `flow` or `flow.state`" : "did you mean '" + close + "'?");
     }
 
     LoadState& state_;
@@ -90,12 +93,16 @@ private:
 std::string describe_target(const Target& target) {
     const std::string place = target.flow.empty() ? target.state : target.flow + "." + target.state;
     switch (target.kind) {
-        case Target::Kind::stay: return "stay";
-        case Target::Kind::go: return place;
+        case Target::Kind::stay:
+            return "stay";
+        case Target::Kind::go:
+            return place;
         case Target::Kind::call:
             return "call " + place + (target.then_state.empty() ? "" : " then " + target.then_state);
-        case Target::Kind::ret: return "return";
-        case Target::Kind::end: return "end";
+        case Target::Kind::ret:
+            return "return";
+        case Target::Kind::end:
+            return "end";
     }
     return "";
 }

@@ -78,16 +78,18 @@ private:
     Result parse_variable() {
         const std::size_t open = pos_;
         TemplatePart part;
+        constexpr std::string_view unclosed = "unclosed '{' (write '{{' for a literal brace)";
         std::size_t end = source_.find_first_of("|}", open + 1);
-        if (end == std::string_view::npos) return fail(open, "unclosed '{' (write '{{' for a literal brace)");
+        if (end == std::string_view::npos) return fail(open, std::string(unclosed));
         const std::string_view name = trim(source_.substr(open + 1, end - open - 1));
         if (auto ok = check_name(name, open); !ok) return ok;
         part.var = std::string(name);
         while (source_[end] == '|') {
+            if (end + 1 == source_.size()) return fail(open, std::string(unclosed));
             auto next = parse_filter(end + 1, part.filters);
             if (!next) return tl::make_unexpected(std::move(next.error()));
             end = *next;
-            if (end >= source_.size()) return fail(open, "unclosed '{' (write '{{' for a literal brace)");
+            if (end >= source_.size()) return fail(open, std::string(unclosed));
         }
         flush_literal();
         parts_.push_back(std::move(part));
@@ -159,6 +161,7 @@ private:
 
     static std::string unknown_filter_message(std::string_view name) {
         std::vector<std::string> candidates;
+        candidates.reserve(filter_names.size());
         for (const auto& f : filter_names) candidates.emplace_back(f.name);
         std::string message = "unknown filter '" + std::string(name) + "'";
         const std::string suggestion = did_you_mean(std::string(name), candidates);

@@ -1,6 +1,6 @@
+#include <algorithm>
 #include <array>
 #include <cstddef>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,12 +115,16 @@ private:
 
     /// Takes the word starting at `i` in one go; returns the index of its last byte.
     std::size_t on_word(std::size_t i) {
-        std::size_t end = i + 1;
-        while (end < text_.size() && continues_word(end)) ++end;
-        word_.resize(end - i);
-        for (std::size_t k = 0; k < word_.size(); ++k) {
-            const char c = text_[i + k];
-            word_[k] = c == '`' ? '\'' : (c == '\'' ? c : word_byte(c) != 0 ? word_byte(c) : c);
+        word_.clear();
+        std::size_t end = i;
+        for (;;) {
+            const std::size_t start = end;
+            while (end < text_.size() && is_word_byte(text_[end])) ++end;
+            word_.append(text_.data() + start, end - start);
+            for (std::size_t k = word_.size() - (end - start); k < word_.size(); ++k) word_[k] = word_byte(word_[k]);
+            if (end == text_.size() || !continues_word(end)) break;
+            word_.push_back(text_[end] == '`' ? '\'' : text_[end]);
+            ++end;
         }
         finish_word();
         return end - 1;
@@ -130,7 +134,6 @@ private:
     /// keep numbers whole ("2.5", "10,000", "3:30").
     bool continues_word(std::size_t at) const {
         const char c = text_[at];
-        if (is_word_byte(c)) return true;
         const bool next_is_word = at + 1 < text_.size() && is_word_byte(text_[at + 1]);
         if (c == '\'' || c == '`') return next_is_word;
         if (c == '.' || c == ',' || c == ':') return next_is_word && is_digit(text_[at - 1]) && is_digit(text_[at + 1]);
@@ -187,7 +190,9 @@ private:
         for (const char c : stem) {
             if (c != '\'') bare.push_back(c);
         }
-        if (!bare.empty()) emit(bare, elongated);
+        // Dropping an apostrophe can join two runs: "ss'ss" -> "ssss".
+        const bool joined_run = limit_letter_runs(bare, 2);
+        if (!bare.empty()) emit(bare, elongated || joined_run);
         if (rule != nullptr && !rule->expansion.empty()) emit(rule->expansion, false);
     }
 
@@ -234,7 +239,7 @@ private:
         clause.joined.resize(size, ' ');
         char* out = clause.joined.data();
         for (const auto& token : clause.tokens) {
-            std::memcpy(out, token.text.data(), token.text.size());
+            std::copy(token.text.begin(), token.text.end(), out);
             out += token.text.size() + 1;  // the space is already there
         }
     }

@@ -159,6 +159,10 @@ std::string fold_text(std::string_view raw) {
     const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
     const auto size = static_cast<utf8proc_ssize_t>(raw.size());
     for (utf8proc_ssize_t i = 0; i < size;) {
+        if (bytes[i] < 0x80) {  // most of a message is ASCII even when it holds a curly quote
+            append_ascii(filtered, static_cast<char>(bytes[i++]));
+            continue;
+        }
         utf8proc_int32_t cp = 0;
         const auto n = utf8proc_iterate(bytes + i, size - i, &cp);
         if (n <= 0) {  // invalid UTF-8: drop one byte and resynchronise

@@ -1,7 +1,7 @@
 #include "transition_parser.hpp"
 
-#include "condition_parser.hpp"
 #include <algorithm>
+#include "condition_parser.hpp"
 
 #include "loader_codes.hpp"
 #include "pattern_source.hpp"
@@ -52,15 +52,16 @@ struct RuleReader {
         if (!number) {
             ok = false;
         } else if (*number < 1) {
-            ctx.error(code::bad_value, value_at(*field, ctx), "options count from 1, so `option: " +
-                      std::to_string(*number) + "` can never be chosen", "write `option: 1` for the first option");
+            ctx.error(code::bad_value, value_at(*field, ctx),
+                      "options count from 1, so `option: " + std::to_string(*number) + "` can never be chosen",
+                      "write `option: 1` for the first option");
             ok = false;
         } else if (static_cast<unsigned long long>(*number) > scope.option_count) {
             ctx.error(code::option_out_of_range, value_at(*field, ctx),
                       "`option: " + std::to_string(*number) + "` but " +
-                          (scope.option_count == 0 ? std::string("there are no `options` here")
-                                                   : "the state has only " + std::to_string(scope.option_count) +
-                                                         " option(s)"),
+                          (scope.option_count == 0
+                               ? std::string("there are no `options` here")
+                               : "the state has only " + std::to_string(scope.option_count) + " option(s)"),
                       "add the option to the state's `options`, or fix the number");
             ok = false;
         } else {
@@ -204,8 +205,8 @@ std::optional<Transition> parse_rule(const YAML::Node& node, const SourceLocatio
     return parse_rule_fields(*fields, ctx.at(node, where), ctx, scope);
 }
 
-std::optional<Transition> parse_rule_fields(const Fields& fields, const SourceLocation& where,
-                                            FileContext& ctx, const RuleScope& scope) {
+std::optional<Transition> parse_rule_fields(const Fields& fields, const SourceLocation& where, FileContext& ctx,
+                                            const RuleScope& scope) {
     RuleReader reader{fields, ctx, scope, Transition{}};
     reader.rule.where = where;
     reader.read_when();

@@ -17,12 +17,12 @@ namespace reframe::loader_detail {
 
 /// What a rule may refer to where it is written.
 struct RuleScope {
-    std::string what;                              // "rule 2 of state 'ask'", for messages
-    std::string flow;                              // "" inside an interrupt
-    const std::set<std::string>* states = nullptr; // the flow's state names (flows only)
-    std::size_t option_count = 0;                  // options of the state the rule is in
-    bool fallback = false;                         // a fallback: effects only
-    bool safety = false;                           // a safety interrupt may answer crisis
+    std::string what;                               // "rule 2 of state 'ask'", for messages
+    std::string flow;                               // "" inside an interrupt
+    const std::set<std::string>* states = nullptr;  // the flow's state names (flows only)
+    std::size_t option_count = 0;                   // options of the state the rule is in
+    bool fallback = false;                          // a fallback: effects only
+    bool safety = false;                            // a safety interrupt may answer crisis
 };
 
 /// The "when" keys of a rule, and its "then" keys.
@@ -37,8 +37,8 @@ std::optional<Transition> parse_rule(const YAML::Node& node, const SourceLocatio
                                      const RuleScope& scope);
 
 /// Reads a rule from already-checked fields (an interrupt adds `id`, `priority`, `safety`).
-std::optional<Transition> parse_rule_fields(const Fields& fields, const SourceLocation& where,
-                                            FileContext& ctx, const RuleScope& scope);
+std::optional<Transition> parse_rule_fields(const Fields& fields, const SourceLocation& where, FileContext& ctx,
+                                            const RuleScope& scope);
 
 /// Reads "state", "flow.state" or "flow" into an unresolved Target: `flow` stays empty
 /// for a bare name until the validator knows every flow.

@@ -7,17 +7,26 @@
 namespace reframe {
 
 std::optional<RuleMatch> TurnRunner::match_intents(const Transition& rule) const {
-    // Rule order of `intent:` first, then any intent carrying one of the `tag:`s.
+    // `unless` guards the clause the intent matched in, unless the rule has patterns of its
+    // own: then it guards theirs (see match_rule).
+    static const std::vector<PatternId> no_guards;
+    const auto& unless = rule.patterns.empty() ? rule.unless : no_guards;
+    std::optional<RuleMatch> by_intent;
     for (const auto& id : rule.intents) {
         const IntentMatch* m = analysis_.find(id);
-        if (m != nullptr && !guarded(analysis_, rule.unless, m->clause)) return RuleMatch{m->clause, m->pattern};
+        if (m != nullptr && !guarded(analysis_, unless, m->clause)) {
+            by_intent = RuleMatch{m->clause, m->pattern};
+            break;
+        }
     }
+    if (!rule.intents.empty() && !by_intent) return std::nullopt;
+    if (rule.tags.empty()) return by_intent;
     for (const auto& m : analysis_.intents) {
         const auto& tags = m.intent->tags;
         const bool tagged = std::any_of(rule.tags.begin(), rule.tags.end(), [&](const std::string& tag) {
             return std::find(tags.begin(), tags.end(), tag) != tags.end();
         });
-        if (tagged && !guarded(analysis_, rule.unless, m.clause)) return RuleMatch{m.clause, m.pattern};
+        if (tagged && !guarded(analysis_, unless, m.clause)) return by_intent ? by_intent : RuleMatch{m.clause, m.pattern};
     }
     return std::nullopt;
 }

@@ -48,9 +48,7 @@ const Field* Fields::get(std::string_view name) const {
     return nullptr;
 }
 
-SourceLocation value_at(const Field& field, const FileContext& ctx) {
-    return ctx.at(field.value, ctx.at(field.key));
-}
+SourceLocation value_at(const Field& field, const FileContext& ctx) { return ctx.at(field.value, ctx.at(field.key)); }
 
 std::string describe(const YAML::Node& node) {
     if (!node || node.IsNull()) return "empty";
@@ -110,7 +108,7 @@ std::optional<std::vector<Field>> read_named(const Field& field, FileContext& ct
         if (first != entries.end()) {
             ctx.error(duplicate_code, ctx.at(entry.key),
                       std::string(kind) + " '" + entry.name + "' is defined twice (first at " +
-                          short_location(ctx.at(first->key)) + ")",
+                          first_at(ctx.at(first->key), ctx.at(entry.key)) + ")",
                       "rename one of them or merge the two");
             continue;
         }
@@ -180,9 +178,8 @@ std::optional<long long> read_integer(const Field& field, FileContext& ctx) {
 }
 
 bool is_name(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) != 0 || c == '_';
-    });
+    return !name.empty() &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; });
 }
 
 bool check_name(std::string_view name, const SourceLocation& where, FileContext& ctx, std::string_view kind) {

@@ -23,7 +23,7 @@ struct Field {
 
 /// The keys a mapping may have, and what to say about keys that belong elsewhere.
 struct KeyRules {
-    std::string what;                   // "state 'ask'", "rule", "interrupt 'help'"
+    std::string what;  // "state 'ask'", "rule", "interrupt 'help'"
     std::vector<std::string> allowed;
     std::map<std::string, std::string> misplaced;  // key -> hint ("`goto` belongs in a rule")
 };

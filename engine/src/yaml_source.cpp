@@ -32,8 +32,8 @@ class ShapeChecker {
 public:
     explicit ShapeChecker(const std::string& path) : path_(path) {}
 
-    std::optional<Diagnostic> check(const YAML::Node& node) {
-        visit(node, 0);
+    std::optional<Diagnostic> check(const YAML::Node& document) {
+        visit(document, 0);
         return problem_;
     }
 
@@ -41,17 +41,18 @@ private:
     void visit(const YAML::Node& node, int depth) {
         if (problem_) return;
         if (++count_ > max_node_count) {
-            problem_ = make_error(code::too_large, mark_location(path_, node.Mark()),
+            // Where the count runs out says nothing useful; the whole file is the problem.
+            problem_ = make_error(code::too_large, {path_, 1, 1},
                                   "this file expands to more than " + std::to_string(max_node_count) +
                                       " values (anchors and aliases repeat their content)",
                                   "write the content out plainly instead of repeating it with aliases");
             return;
         }
         if (depth > max_nesting_depth) {
-            problem_ = make_error(code::too_deep, mark_location(path_, node.Mark()),
-                                  "lists and mappings are nested more than " +
-                                      std::to_string(max_nesting_depth) + " levels deep here",
-                                  "check the indentation; a flow never needs this much nesting");
+            problem_ = make_error(
+                code::too_deep, mark_location(path_, node.Mark()),
+                "lists and mappings are nested more than " + std::to_string(max_nesting_depth) + " levels deep here",
+                "check the indentation; a flow never needs this much nesting");
             return;
         }
         if (node.IsMap()) {
@@ -69,14 +70,46 @@ private:
     std::optional<Diagnostic> problem_;
 };
 
+struct PlainWords {
+    const char* yaml_message;  // how yaml-cpp says it (a prefix)
+    const char* message;
+    const char* hint;
+};
+
+// yaml-cpp's messages name grammar ("sequence flow"); say what a person would see instead.
+constexpr PlainWords plain_words[] = {
+    {YAML::ErrorMsg::END_OF_SEQ_FLOW, "a `[` is never closed with `]`",
+     "close the list with `]`, or put the text in quotes if it starts with `[`"},
+    {YAML::ErrorMsg::END_OF_MAP_FLOW, "a `{` is never closed with `}`",
+     "put a text that starts with `{` in quotes, e.g. say: \"{feeling} is welcome\""},
+    {YAML::ErrorMsg::END_OF_MAP, "the indentation does not line up here",
+     "keys of the same mapping must start in the same column"},
+    {YAML::ErrorMsg::END_OF_SEQ, "the indentation does not line up here",
+     "the `- ` items of one list must start in the same column"},
+    {YAML::ErrorMsg::MAP_VALUE, "a `key: value` is not allowed here",
+     "check the indentation; a text that contains `: ` must be put in quotes"},
+    {YAML::ErrorMsg::BLOCK_ENTRY, "a `- ` list item is not allowed here", "check the indentation of the list"},
+    {YAML::ErrorMsg::EOF_IN_SCALAR, "a quoted text is never closed", "end the text with the same quote it starts with"},
+    {YAML::ErrorMsg::INVALID_ESCAPE, "unknown `\\` escape in a double-quoted text",
+     "use single quotes, or write `\\\\` for a backslash"},
+    {YAML::ErrorMsg::UNKNOWN_ANCHOR, "a text starts with `*` or `&`, which YAML reads as an alias",
+     "put the text in quotes, e.g. pattern: \"* because *reason\""},
+    {YAML::ErrorMsg::ALIAS_NOT_FOUND, "a text starts with `*` or `&`, which YAML reads as an alias",
+     "put the text in quotes, e.g. pattern: \"* because *reason\""},
+};
+
 Diagnostic parser_error(const std::string& path, const YAML::ParserException& e) {
     if (typeid(e) == typeid(YAML::DeepRecursion)) {
         return make_error(code::too_deep, mark_location(path, e.mark),
                           "lists and mappings are nested far too deeply here",
                           "check the brackets and the indentation");
     }
-    std::string message = "the YAML cannot be read: " + e.msg;
-    return make_error(code::yaml_syntax, mark_location(path, e.mark), std::move(message),
+    for (const auto& words : plain_words) {
+        if (e.msg.starts_with(words.yaml_message)) {
+            return make_error(code::yaml_syntax, mark_location(path, e.mark), words.message, words.hint);
+        }
+    }
+    return make_error(code::yaml_syntax, mark_location(path, e.mark), "the YAML cannot be read: " + e.msg,
                       "check the indentation, the `key: value` colons, and that quotes and "
                       "brackets are closed");
 }
@@ -104,8 +137,8 @@ std::optional<std::string> read_text_file(const std::filesystem::path& path, Dia
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
     if (!in.is_open() || in.bad()) {
-        out.push_back(make_error(code::cannot_read, {shown, 0, 0}, "cannot read this file",
-                                 "check that the file is readable"));
+        out.push_back(
+            make_error(code::cannot_read, {shown, 0, 0}, "cannot read this file", "check that the file is readable"));
         return std::nullopt;
     }
     return text;
@@ -146,8 +179,8 @@ std::optional<YamlFile> read_yaml_file(const std::filesystem::path& path, Diagno
         out.push_back(parser_error(file.path, e));
         return std::nullopt;
     } catch (const YAML::Exception& e) {
-        out.push_back(make_error(code::yaml_syntax, mark_location(file.path, e.mark),
-                                 "the YAML cannot be read: " + e.msg, ""));
+        out.push_back(
+            make_error(code::yaml_syntax, mark_location(file.path, e.mark), "the YAML cannot be read: " + e.msg, ""));
         return std::nullopt;
     }
     ShapeChecker shape(file.path);
