@@ -13,21 +13,22 @@ nlohmann::json bad_line(std::size_t line_no, const std::string& message) {
     return {{"error", message}, {"line", line_no}};
 }
 
-/// The reply to one input line, or an error object describing why there is none.
-nlohmann::json replay_line(Engine& engine, const std::string& line, std::size_t line_no, bool& ok) {
-    ok = false;
+/// The turn line for one input line, or an error object describing why there is none.
+std::string replay_line(Engine& engine, const std::string& line, std::size_t line_no, std::string& error) {
     const auto input = nlohmann::json::parse(line, nullptr, false);
-    if (input.is_discarded() || !input.is_object()) return bad_line(line_no, "not a JSON object");
-    const auto user = input.find("user");
-    const auto text = input.find("text");
-    if (user == input.end() || !user->is_string() || user->get_ref<const std::string&>().empty()) {
-        return bad_line(line_no, "missing \"user\" (a non-empty string)");
+    if (input.is_discarded() || !input.is_object()) {
+        error = "not a JSON object";
+    } else if (const auto user = input.find("user");
+               user == input.end() || !user->is_string() || user->get_ref<const std::string&>().empty()) {
+        error = "missing \"user\" (a non-empty string)";
+    } else if (const auto text = input.find("text"); text == input.end() || !text->is_string()) {
+        error = "missing \"text\" (a string)";
+    } else if (auto reply = engine.respond(user->get<std::string>(), text->get_ref<const std::string&>())) {
+        return console::turn_line(*reply);
+    } else {
+        error = reply.error().message;
     }
-    if (text == input.end() || !text->is_string()) return bad_line(line_no, "missing \"text\" (a string)");
-    auto reply = engine.respond(user->get<std::string>(), text->get_ref<const std::string&>());
-    if (!reply) return bad_line(line_no, reply.error().message);
-    ok = true;
-    return console::turn_json(*reply);
+    return console::dump_line(bad_line(line_no, error));
 }
 
 /// Per-turn wall time, summarised as {"turns","seconds","turns_per_second","p50_us","p99_us","max_us"}.
@@ -54,15 +55,15 @@ int run_replay(Engine& engine, std::istream& in, std::ostream& out, std::ostream
     const auto started = clock::now();
     while (std::getline(in, line)) {
         ++line_no;
-        bool ok = false;
+        std::string error;
         const auto turn_started = clock::now();
-        const auto result = replay_line(engine, line, line_no, ok);
+        const auto result = replay_line(engine, line, line_no, error);
         if (stats) micros.push_back(std::chrono::duration<double, std::micro>(clock::now() - turn_started).count());
-        if (!ok) {
+        if (!error.empty()) {
             status = 1;
-            err << "reframe replay: line " << line_no << ": " << result.value("error", std::string{"error"}) << '\n';
+            err << "reframe replay: line " << line_no << ": " << error << '\n';
         }
-        out << console::dump_line(result) << '\n';
+        out << result << '\n';
     }
     out << std::flush;
     if (stats) {

@@ -7,7 +7,7 @@ namespace {
 
 void print_reply(const Reply& reply, std::ostream& out, const ConsoleOptions& options) {
     if (options.json) {
-        out << dump_line(turn_json(reply)) << '\n';
+        out << turn_line(reply) << '\n';
         return;
     }
     for (const auto& message : reply.messages) out << (options.interactive ? "reframe: " : "") << message << '\n';

@@ -1,5 +1,7 @@
 #include "turn_json.hpp"
 
+#include "json_writer.hpp"
+
 namespace reframe::console {
 
 nlohmann::json turn_json(const Reply& reply) {
@@ -16,6 +18,39 @@ nlohmann::json turn_json(const Reply& reply) {
     };
     if (!reply.error.empty()) j["error"] = reply.error;
     return j;
+}
+
+std::string turn_line(const Reply& reply) {
+    std::string out;
+    out.reserve(256);
+    out += "{\"user\":";
+    append_json_string(out, reply.user);
+    out += ",\"state\":";
+    append_json_string(out, reply.state);
+    out += ",\"messages\":[";
+    for (std::size_t i = 0; i < reply.messages.size(); ++i) {
+        out += i > 0 ? ",{\"text\":" : "{\"text\":";
+        append_json_string(out, reply.messages[i]);
+        out += '}';
+    }
+    out += "],\"options\":";
+    append_json_array(out, reply.options);
+    out += ",\"intents\":";
+    append_json_array(out, reply.intents);
+    out += ",\"traps\":";
+    append_json_array(out, reply.traps);
+    out += ",\"safety\":";
+    if (reply.safety.empty()) {
+        out += "null";
+    } else {
+        append_json_string(out, reply.safety);
+    }
+    if (!reply.error.empty()) {
+        out += ",\"error\":";
+        append_json_string(out, reply.error);
+    }
+    out += '}';
+    return out;
 }
 
 nlohmann::json classification_json(const Classification& c) {

@@ -11,6 +11,9 @@ namespace reframe::console {
 /// only when set, "error".
 nlohmann::json turn_json(const Reply& reply);
 
+/// The same object as turn_json(), written directly as one line of JSON (no newline).
+std::string turn_line(const Reply& reply);
+
 /// {"text","intents","self_critical","traps","crisis","medical_urgent"}
 nlohmann::json classification_json(const Classification& c);
 

@@ -55,11 +55,46 @@ std::optional<RuleMatch> match_patterns(const Analysis& analysis, const std::vec
     return std::nullopt;
 }
 
+void index_intents(FlowSet& flows) {
+    flows.intents_by_pattern.assign(flows.patterns.size(), {});
+    for (std::size_t i = 0; i < flows.intents.size(); ++i) {
+        for (PatternId id : flows.intents[i].patterns) flows.intents_by_pattern.at(id).push_back(i);
+    }
+}
+
+namespace {
+
+/// Walks only the patterns that matched, clause by clause, to the intents that own them:
+/// the same result as trying every intent, at the cost of what matched.
+void find_intents(const FlowSet& flows, Analysis& analysis) {
+    std::vector<bool> decided(flows.intents.size(), false);
+    const auto& by_clause = analysis.matches.by_clause;
+    for (std::size_t c = 0; c < by_clause.size(); ++c) {
+        for (PatternId id : by_clause[c]) {
+            if (id >= flows.intents_by_pattern.size()) continue;
+            for (std::size_t i : flows.intents_by_pattern[id]) {
+                const Intent& intent = flows.intents[i];
+                if (decided[i] || guarded(analysis, intent.unless, c)) continue;
+                decided[i] = true;
+                analysis.intents.push_back(IntentMatch{&intent, c, id});
+            }
+        }
+    }
+    std::sort(analysis.intents.begin(), analysis.intents.end(),
+              [](const IntentMatch& a, const IntentMatch& b) { return a.intent < b.intent; });
+}
+
+}  // namespace
+
 Analysis analyze(const FlowSet& flows, std::string_view raw) {
     Analysis analysis;
     analysis.text = normalize(raw);
     flows.patterns.canonicalize(analysis.text);
     analysis.matches = flows.patterns.match(analysis.text);
+    if (flows.intents_by_pattern.size() == flows.patterns.size()) {
+        find_intents(flows, analysis);
+        return analysis;
+    }
     for (const auto& intent : flows.intents) {
         if (auto m = match_patterns(analysis, intent.patterns, intent.unless)) {
             analysis.intents.push_back(IntentMatch{&intent, *m->clause, *m->pattern});

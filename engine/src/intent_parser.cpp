@@ -46,8 +46,9 @@ void parse_intent(const Field& entry, FileContext& ctx) {
         ctx.error(code::missing_key, intent.where, "intent '" + intent.id + "' has no `patterns`",
                   "add `patterns:` with at least one pattern that recognises it");
     }
-    if (const Field* f = fields->get("unless"))
+    if (const Field* f = fields->get("unless")) {
         intent.unless = read_patterns(*f, ctx).value_or(std::vector<PatternId>{});
+    }
     FlowSet& set = ctx.state().set;
     if (auto it = set.intent_index.find(intent.id); it != set.intent_index.end()) {
         ctx.error(
@@ -107,8 +108,10 @@ void add_interrupt(Interrupt interrupt, FileContext& ctx) {
 void parse_interrupt(const YAML::Node& item, const SourceLocation& list_where, FileContext& ctx) {
     Interrupt interrupt;
     interrupt.where = ctx.at(item, list_where);
-    const bool safety = item.IsMap() && item["safety"].IsDefined();
-    const std::string id = item.IsMap() && item["id"].IsScalar() ? item["id"].Scalar() : std::string("?");
+    const YAML::Node safety_node = find_key(item, "safety");
+    const YAML::Node id_node = find_key(item, "id");
+    const bool safety = safety_node.IsDefined();
+    const std::string id = id_node.IsDefined() && id_node.IsScalar() ? id_node.Scalar() : std::string("?");
     RuleScope scope{"interrupt '" + id + "'", "", nullptr, 0, false, safety};
     auto fields = read_fields(item, interrupt.where, ctx, interrupt_key_rules(scope));
     if (!fields) return;

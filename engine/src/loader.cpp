@@ -91,6 +91,7 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     if (!has_errors(state.diagnostics)) loader_detail::warn_dead_ends(state);
     sort_diagnostics(state.diagnostics);
     if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
+    index_intents(state.set);
     LoadResult result;
     result.flows = std::make_shared<const FlowSet>(std::move(state.set));
     result.warnings = std::move(state.diagnostics);

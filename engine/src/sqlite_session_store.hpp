@@ -35,9 +35,14 @@ public:
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
     ~SqliteSessionStore() override;
 
+    /// BEGIN IMMEDIATE, read and decode the row (a row that cannot be decoded is an error,
+    /// never a fresh start), run `turn`, upsert, COMMIT.
     tl::expected<void, StoreError> update(const std::string& user,
                                           const std::function<void(SessionState& state, bool is_new)>& turn) override;
+    /// The decoded row, if any.
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
+    /// Deletes the user's rows from every table that holds any, then checkpoints and
+    /// truncates the write-ahead log (best effort) so that no old copy stays in it.
     tl::expected<int, StoreError> erase(const std::string& user) override;
 
     /// The schema version this build creates and understands (the number of migrations).

@@ -91,7 +91,7 @@ private:
 };
 
 std::string describe_target(const Target& target) {
-    const std::string place = target.flow.empty() ? target.state : target.flow + "." + target.state;
+    std::string place = target.flow.empty() ? target.state : target.flow + "." + target.state;
     switch (target.kind) {
         case Target::Kind::stay:
             return "stay";

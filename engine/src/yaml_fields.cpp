@@ -43,9 +43,18 @@ bool read_key(const YAML::Node& key, FileContext& ctx, std::string& name) {
 }  // namespace
 
 const Field* Fields::get(std::string_view name) const {
-    for (const auto& field : fields_)
+    for (const auto& field : fields_) {
         if (field.name == name) return &field;
+    }
     return nullptr;
+}
+
+YAML::Node find_key(const YAML::Node& map, std::string_view key) {
+    if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    for (const auto& pair : map) {
+        if (pair.first.IsScalar() && pair.first.Scalar() == key) return pair.second;
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
 }
 
 SourceLocation value_at(const Field& field, const FileContext& ctx) { return ctx.at(field.value, ctx.at(field.key)); }
@@ -59,9 +68,12 @@ std::string describe(const YAML::Node& node) {
 }
 
 void wrong_type(const Field& field, FileContext& ctx, std::string_view expected) {
+    // `say: {feeling} is welcome` is a common slip: YAML reads a leading `{` as a mapping.
+    const bool braces = field.value.IsMap() && field.value.Style() == YAML::EmitterStyle::Flow;
     ctx.error(code::wrong_type, value_at(field, ctx),
               "`" + field.name + "` should be " + std::string(expected) + ", not " + describe(field.value),
-              "write it as " + std::string(expected));
+              braces ? "put a text that starts with `{` in quotes, e.g. \"{feeling} is welcome\""
+                     : "write it as " + std::string(expected));
 }
 
 std::optional<Fields> read_fields(const YAML::Node& node, const SourceLocation& where, FileContext& ctx,

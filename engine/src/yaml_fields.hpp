@@ -40,6 +40,10 @@ private:
     std::vector<Field> fields_;
 };
 
+/// The value of `key` in a mapping, or an undefined node. Unlike yaml-cpp's operator[]
+/// it never throws and never inserts.
+YAML::Node find_key(const YAML::Node& map, std::string_view key);
+
 /// Where a field's value is (the key's place when the value is empty).
 SourceLocation value_at(const Field& field, const FileContext& ctx);
 

@@ -77,7 +77,7 @@ struct PlainWords {
 };
 
 // yaml-cpp's messages name grammar ("sequence flow"); say what a person would see instead.
-constexpr PlainWords plain_words[] = {
+const PlainWords plain_words[] = {
     {YAML::ErrorMsg::END_OF_SEQ_FLOW, "a `[` is never closed with `]`",
      "close the list with `]`, or put the text in quotes if it starts with `[`"},
     {YAML::ErrorMsg::END_OF_MAP_FLOW, "a `{` is never closed with `}`",

@@ -16,7 +16,7 @@
 namespace reframe::loader_detail {
 
 /// Largest file the loader reads (YAML or lexicon).
-inline constexpr std::size_t max_file_bytes = 1024 * 1024;
+inline constexpr std::size_t max_file_bytes = std::size_t{1024} * 1024;
 /// Deepest nesting of lists and mappings a flow file may have.
 inline constexpr int max_nesting_depth = 64;
 /// Most nodes a file may expand to (aliases can repeat a node many times).

@@ -128,11 +128,17 @@ struct FlowSet {
     std::vector<Interrupt> interrupts;  // sorted: safety first, then by priority descending
     LexiconTable lexicons;
     PatternSet patterns;
+    /// For each pattern id, the intents (indices into `intents`) that list it under
+    /// `patterns`; filled by index_intents() so a turn looks up only what matched.
+    std::vector<std::vector<std::size_t>> intents_by_pattern;
     std::string entry_flow;             // where a new session starts
     std::vector<Template> global_fallback;  // when nothing in the flow applies
 
     const Flow* find_flow(const std::string& flow_id) const;
     const Intent* find_intent(const std::string& intent_id) const;
 };
+
+/// Fills `intents_by_pattern`; the loader calls it once the patterns are compiled.
+void index_intents(FlowSet& flows);
 
 }  // namespace reframe

@@ -1,0 +1,58 @@
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "json_writer.hpp"
+#include "turn_json.hpp"
+
+using namespace reframe;
+
+namespace {
+
+std::string random_bytes(std::mt19937& rng, std::size_t n) {
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(byte(rng));
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("the fast turn line is the contract's turn object", "[cli][json]") {
+    Reply reply;
+    reply.user = "u\"1\\";
+    reply.state = "reframe.opening";
+    reply.messages = {"It sounds hard.\nReally.", "caf\xC3\xA9 \xE2\x80\x94 ok"};
+    reply.options = {"Yes", "No"};
+    reply.intents = {"self_label"};
+    reply.traps = {"labeling"};
+    const auto line = console::turn_line(reply);
+    CHECK(nlohmann::json::parse(line) == console::turn_json(reply));
+    CHECK(line.find('\n') == std::string::npos);
+    reply.safety = "crisis";
+    reply.error = "message_too_long";
+    CHECK(nlohmann::json::parse(console::turn_line(reply)) == console::turn_json(reply));
+    CHECK(nlohmann::json::parse(console::turn_line(reply))["safety"] == "crisis");
+}
+
+TEST_CASE("any bytes become valid JSON strings", "[cli][json]") {
+    std::mt19937 rng(42);
+    for (int i = 0; i < 2000; ++i) {
+        const auto bytes = random_bytes(rng, static_cast<std::size_t>(i % 40));
+        std::string out;
+        console::append_json_string(out, bytes);
+        const auto parsed = nlohmann::json::parse(out, nullptr, false);
+        REQUIRE_FALSE(parsed.is_discarded());
+        // Valid UTF-8 survives unchanged (nlohmann's strict dump accepts exactly that).
+        bool valid_utf8 = true;
+        try {
+            (void)nlohmann::json(bytes).dump();
+        } catch (const nlohmann::json::type_error&) {
+            valid_utf8 = false;
+        }
+        if (valid_utf8) CHECK(parsed.get<std::string>() == bytes);
+    }
+    std::string out;
+    console::append_json_string(out, "a\x01\x7f\xed\xa0\x80z");  // control chars, a surrogate
+    CHECK(out == "\"a\\u0001\\u007f\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\"");
+}
