@@ -15,7 +15,8 @@ constexpr int busy_timeout_ms = 5000;
 /// Schema migrations, oldest first: entry i takes `PRAGMA user_version` from i to i + 1.
 /// To change the schema, append one entry (and never edit one that has shipped).
 constexpr auto migrations = std::to_array<const char*>({
-    // 1: one row per person, holding the serialised SessionState.
+    // 1: one row per person, holding the serialised SessionState (about 1 KB: too large
+    // for WITHOUT ROWID to pay off; measured slower).
     "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
     " state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
 });
@@ -121,6 +122,8 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
         return tl::make_unexpected(StoreError{"database cannot use write-ahead logging"});
     }
     db.exec("PRAGMA synchronous = NORMAL");
+    // Reads through a memory map instead of a read() per page.
+    db.exec("PRAGMA mmap_size = 268435456");
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
     db.exec("PRAGMA secure_delete = ON");
     return migrate(db);
@@ -162,7 +165,8 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       commit_(db_, "COMMIT"),
       rollback_(db_, "ROLLBACK"),
       select_(db_, select_sql),
-      upsert_(db_, upsert_sql) {
+      upsert_(db_, upsert_sql),
+      data_version_(db_, "PRAGMA data_version") {
     erase_.reserve(erase_sql.size());
     for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
 }
@@ -185,6 +189,18 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_r
     return std::optional<SessionState>{std::move(*state)};
 }
 
+tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_current(const std::string& user) {
+    data_version_.tryReset();
+    const ResetOnExit reset(data_version_);
+    if (data_version_.executeStep()) {
+        const std::int64_t version = data_version_.getColumn(0).getInt64();
+        if (version != seen_data_version_) cache_.clear();
+        seen_data_version_ = version;
+    }
+    if (const auto it = cache_.find(user); it != cache_.end()) return std::optional<SessionState>{it->second};
+    return read_row(user);
+}
+
 tl::expected<void, StoreError> SqliteSessionStore::update(
     const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) {
     const std::lock_guard lock(mutex_);
@@ -192,7 +208,7 @@ tl::expected<void, StoreError> SqliteSessionStore::update(
     std::optional<SessionState> loaded;
     try {
         transaction.emplace(begin_, commit_, rollback_);
-        auto row = read_row(user);
+        auto row = read_current(user);
         if (!row) return tl::make_unexpected(std::move(row.error()));
         loaded = std::move(*row);
     } catch (const SQLite::Exception& error) {
@@ -214,10 +230,13 @@ tl::expected<void, StoreError> SqliteSessionStore::update(
         upsert_.bind(4, unix_seconds());
         upsert_.exec();
         transaction->commit();
-        return {};
     } catch (const SQLite::Exception& error) {
+        cache_.erase(user);
         return tl::make_unexpected(to_store_error(error));
     }
+    if (cache_.size() >= max_cached_sessions) cache_.clear();
+    cache_.insert_or_assign(user, std::move(state));
+    return {};
 }
 
 tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(const std::string& user) {
@@ -231,6 +250,7 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(c
 
 tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user) {
     const std::lock_guard lock(mutex_);
+    cache_.erase(user);
     int erased = 0;
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);

@@ -2,7 +2,9 @@
 /// Sessions in an SQLite database file (WAL), the embedded default store.
 
 #include <memory>
+#include <cstdint>
 #include <mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,13 @@ private:
 
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
     tl::expected<std::optional<SessionState>, StoreError> read_row(const std::string& user);
+    /// The session as committed: from the cache while no other connection has written
+    /// (PRAGMA data_version unchanged), else from the row. Inside a transaction.
+    tl::expected<std::optional<SessionState>, StoreError> read_current(const std::string& user);
+
+    /// Decoding a row costs more than the rest of a turn, so sessions this connection
+    /// committed are kept decoded. Any write by another connection empties the cache.
+    static constexpr std::size_t max_cached_sessions = 10'000;
 
     std::mutex mutex_;
     SQLite::Database db_;  // declared before the statements: they are finalised first
@@ -62,6 +71,9 @@ private:
     SQLite::Statement select_;
     SQLite::Statement upsert_;
     std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
+    SQLite::Statement data_version_;
+    std::int64_t seen_data_version_ = -1;
+    std::unordered_map<std::string, SessionState> cache_;
 };
 
 }  // namespace reframe
