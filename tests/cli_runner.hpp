@@ -30,7 +30,8 @@ class TempDir {
 public:
     TempDir() {
         std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() / ("reframe-test-" + std::to_string(rd()) + std::to_string(rd()));
+        path_ =
+            std::filesystem::temp_directory_path() / ("reframe-test-" + std::to_string(rd()) + std::to_string(rd()));
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
@@ -62,7 +63,8 @@ inline Run run_reframe(const std::string& args, const std::string& input, const 
         std::ofstream f(in, std::ios::binary);
         f << input;
     }
-    const std::string cmd = std::string{"'"} + REFRAME_BINARY + "' " + args + " < '" + in + "' > '" + out + "' 2> '" + err + "'";
+    const std::string cmd =
+        std::string{"'"} + REFRAME_BINARY + "' " + args + " < '" + in + "' > '" + out + "' 2> '" + err + "'";
     const int raw = std::system(cmd.c_str());
     Run run;
     run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

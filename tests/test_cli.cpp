@@ -47,11 +47,14 @@ TEST_CASE("classify --json prints the contract's shape, one line per text", "[cl
 
 TEST_CASE("replay answers every line in order, with interleaved users", "[cli]") {
     TempDir dir;
-    const std::string input =
-        R"({"user":"a","text":"i am useless"})" "\n"
-        R"({"user":"b","text":"go deep"})" "\n"
-        R"({"user":"a","text":"yes"})" "\n"
-        R"({"user":"b","text":"i want to die"})" "\n";
+    const std::string input = R"({"user":"a","text":"i am useless"})"
+                              "\n"
+                              R"({"user":"b","text":"go deep"})"
+                              "\n"
+                              R"({"user":"a","text":"yes"})"
+                              "\n"
+                              R"({"user":"b","text":"i want to die"})"
+                              "\n";
     auto run = run_reframe("replay --db :memory: " + engine_flows, input, dir);
     REQUIRE(run.status == 0);
     const auto lines = run.lines();
@@ -70,7 +73,8 @@ TEST_CASE("replay answers every line in order, with interleaved users", "[cli]")
 
 TEST_CASE("replay reports bad lines in place and exits non-zero", "[cli]") {
     TempDir dir;
-    const std::string input = "not json\n{\"user\":\"a\"}\n{\"user\":\"\",\"text\":\"x\"}\n{\"user\":\"a\",\"text\":\"hello\"}\n";
+    const std::string input =
+        "not json\n{\"user\":\"a\"}\n{\"user\":\"\",\"text\":\"x\"}\n{\"user\":\"a\",\"text\":\"hello\"}\n";
     auto run = run_reframe("replay --db :memory: " + engine_flows, input, dir);
     CHECK(run.status == 1);
     const auto lines = run.lines();
@@ -96,10 +100,10 @@ TEST_CASE("a conversation resumes in a second process with the same --db", "[cli
 
 TEST_CASE("hostile console input gets answers, not crashes", "[cli]") {
     TempDir dir;
-    std::string input = "\n   \n";                  // empty lines: no turn
-    input += std::string(1 << 20, 'x') + "\n";       // a 1 MB line
-    input += "i am \xff\xfe useless\n";              // invalid UTF-8
-    input += "i am \x01\x02\x1b[2J lazy\x7f\n";      // control characters
+    std::string input = "\n   \n";               // empty lines: no turn
+    input += std::string(1 << 20, 'x') + "\n";   // a 1 MB line
+    input += "i am \xff\xfe useless\n";          // invalid UTF-8
+    input += "i am \x01\x02\x1b[2J lazy\x7f\n";  // control characters
     auto run = run_reframe("console --json --db :memory: " + engine_flows, input, dir);
     CHECK(run.status == 0);
     const auto lines = run.lines();

@@ -22,7 +22,7 @@ int run_classify(const Engine& engine, std::istream& in, std::ostream& out, bool
 int run_lint(const std::vector<std::string>& paths, std::ostream& out);
 
 /// Runs the YAML conversation tests in `paths` (files or folders) against `flows_dir`.
-int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir,
-                           std::ostream& out, std::ostream& err);
+int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
+                           std::ostream& err);
 
 }  // namespace reframe::cli

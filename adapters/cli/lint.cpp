@@ -9,9 +9,8 @@ int run_lint(const std::vector<std::string>& paths, std::ostream& out) {
     int status = 0;
     for (const auto& path : paths) {
         std::error_code ec;
-        auto loaded = std::filesystem::is_directory(path, ec)
-                          ? load_flow_dir(path)
-                          : load_flow_files({std::filesystem::path{path}});
+        auto loaded = std::filesystem::is_directory(path, ec) ? load_flow_dir(path)
+                                                              : load_flow_files({std::filesystem::path{path}});
         if (!loaded) {
             for (const auto& d : loaded.error()) out << d.to_string() << '\n';
             status = 1;

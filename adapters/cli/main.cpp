@@ -1,8 +1,8 @@
 // The `reframe` command: argument parsing only; each subcommand lives in its own file.
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "console.hpp"

@@ -35,7 +35,9 @@ std::string replay_line(Engine& engine, const std::string& line, std::size_t lin
 nlohmann::json latency_summary(std::vector<double>& micros, double seconds) {
     if (micros.empty()) return {{"turns", 0}};
     std::sort(micros.begin(), micros.end());
-    const auto at = [&](double q) { return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))]; };
+    const auto at = [&](double q) {
+        return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))];
+    };
     return {{"turns", micros.size()},
             {"seconds", seconds},
             {"turns_per_second", static_cast<double>(micros.size()) / seconds},

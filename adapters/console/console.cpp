@@ -20,8 +20,7 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r\n\
 
 }  // namespace
 
-int run_console(Engine& engine, std::istream& in, std::ostream& out, std::ostream& err,
-                const ConsoleOptions& options) {
+int run_console(Engine& engine, std::istream& in, std::ostream& out, std::ostream& err, const ConsoleOptions& options) {
     if (options.interactive && !options.json) {
         out << "reframe — type a message and press Enter. Ctrl-D ends the chat; your place is kept.\n\n";
         if (auto hello = engine.greet(options.user)) print_reply(*hello, out, options);

@@ -18,7 +18,6 @@ struct ConsoleOptions {
 
 /// Runs until end of input. Returns the process exit code: 0, or 1 when a turn failed
 /// (the error is written to `err`).
-int run_console(Engine& engine, std::istream& in, std::ostream& out, std::ostream& err,
-                const ConsoleOptions& options);
+int run_console(Engine& engine, std::istream& in, std::ostream& out, std::ostream& err, const ConsoleOptions& options);
 
 }  // namespace reframe::console

@@ -55,12 +55,8 @@ std::string turn_line(const Reply& reply) {
 
 nlohmann::json classification_json(const Classification& c) {
     return {
-        {"text", c.text},
-        {"intents", c.intents},
-        {"self_critical", c.self_critical},
-        {"traps", c.traps},
-        {"crisis", c.crisis},
-        {"medical_urgent", c.medical_urgent},
+        {"text", c.text},   {"intents", c.intents}, {"self_critical", c.self_critical},
+        {"traps", c.traps}, {"crisis", c.crisis},   {"medical_urgent", c.medical_urgent},
     };
 }
 

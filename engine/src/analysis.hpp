@@ -14,8 +14,8 @@ namespace reframe {
 
 struct IntentMatch {
     const Intent* intent = nullptr;
-    std::size_t clause = 0;   // first clause it matched in
-    PatternId pattern = 0;    // the pattern that matched there
+    std::size_t clause = 0;  // first clause it matched in
+    PatternId pattern = 0;   // the pattern that matched there
 };
 
 /// Where a rule matched: the clause and the pattern whose captures it takes (if any).

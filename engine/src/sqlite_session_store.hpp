@@ -1,11 +1,11 @@
 #pragma once
 /// Sessions in an SQLite database file (WAL), the embedded default store.
 
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>

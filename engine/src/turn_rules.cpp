@@ -26,7 +26,8 @@ std::optional<RuleMatch> TurnRunner::match_intents(const Transition& rule) const
         const bool tagged = std::any_of(rule.tags.begin(), rule.tags.end(), [&](const std::string& tag) {
             return std::find(tags.begin(), tags.end(), tag) != tags.end();
         });
-        if (tagged && !guarded(analysis_, unless, m.clause)) return by_intent ? by_intent : RuleMatch{m.clause, m.pattern};
+        if (tagged && !guarded(analysis_, unless, m.clause))
+            return by_intent ? by_intent : RuleMatch{m.clause, m.pattern};
     }
     return std::nullopt;
 }

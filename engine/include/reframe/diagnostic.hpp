@@ -17,7 +17,7 @@ enum class Severity { error, warning };
 /// `file:line:col: error: RF0102 unknown key 'sya' in state — did you mean 'say'?`
 struct Diagnostic {
     Severity severity = Severity::error;
-    std::string code;     // stable id, e.g. "RF0102"; see docs/diagnostics.md
+    std::string code;  // stable id, e.g. "RF0102"; see docs/diagnostics.md
     SourceLocation where;
     std::string message;  // what is wrong
     std::string hint;     // how to fix it; may be empty

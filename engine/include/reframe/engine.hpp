@@ -21,13 +21,13 @@ namespace reframe {
 
 struct Reply {
     std::string user;
-    std::string state;                  // "flow.state" awaiting the next message
+    std::string state;  // "flow.state" awaiting the next message
     std::vector<std::string> messages;
     std::vector<std::string> options;
-    std::vector<std::string> intents;   // intents matched in this message
-    std::vector<std::string> traps;     // thinking traps among their tags
-    std::string safety;                 // "", "crisis" or "medical_urgent"
-    std::string error;                  // "" or a stable code such as "message_too_long"
+    std::vector<std::string> intents;  // intents matched in this message
+    std::vector<std::string> traps;    // thinking traps among their tags
+    std::string safety;                // "", "crisis" or "medical_urgent"
+    std::string error;                 // "" or a stable code such as "message_too_long"
 };
 
 struct Classification {
@@ -55,8 +55,7 @@ struct EngineError {
 
 class Engine {
 public:
-    Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store,
-           EngineOptions options = {});
+    Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options = {});
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;

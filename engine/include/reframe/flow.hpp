@@ -68,13 +68,13 @@ struct Target {
 /// One ordered rule of a state: all its conditions must hold.
 struct Transition {
     // --- when ---
-    std::vector<std::string> intents;  // any of these intents matched
-    std::vector<std::string> tags;     // any matched intent carries one of these tags
-    std::vector<PatternId> patterns;   // any of these inline patterns matched
-    std::vector<PatternId> unless;     // ...and none of these matched the same clause
-    std::optional<std::size_t> option; // the person chose option N (0-based) of the state
-    std::vector<Condition> conditions; // every condition holds
-    bool always = false;               // no condition at all (a fallback)
+    std::vector<std::string> intents;   // any of these intents matched
+    std::vector<std::string> tags;      // any matched intent carries one of these tags
+    std::vector<PatternId> patterns;    // any of these inline patterns matched
+    std::vector<PatternId> unless;      // ...and none of these matched the same clause
+    std::optional<std::size_t> option;  // the person chose option N (0-based) of the state
+    std::vector<Condition> conditions;  // every condition holds
+    bool always = false;                // no condition at all (a fallback)
     // --- then ---
     std::vector<Assignment> set;
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
@@ -87,10 +87,10 @@ struct State {
     std::string id;
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
     std::vector<Template> options;
-    std::vector<Assignment> set;             // applied on entry
-    std::vector<Transition> on;              // ordered
+    std::vector<Assignment> set;  // applied on entry
+    std::vector<Transition> on;   // ordered
     std::optional<Transition> fallback;
-    std::optional<Target> next;              // continue at once, without waiting
+    std::optional<Target> next;  // continue at once, without waiting
     bool end = false;
     std::vector<std::string> tags;
     SourceLocation where;
@@ -104,7 +104,7 @@ struct Flow {
     std::unordered_map<std::string, std::size_t> state_index;
     std::map<std::string, std::string> vars;  // declared variables and their defaults
     std::vector<std::string> tags;
-    std::optional<Transition> fallback;       // when the state has none
+    std::optional<Transition> fallback;  // when the state has none
     SourceLocation where;
 
     const State* find_state(const std::string& state_id) const;
@@ -131,7 +131,7 @@ struct FlowSet {
     /// For each pattern id, the intents (indices into `intents`) that list it under
     /// `patterns`; filled by index_intents() so a turn looks up only what matched.
     std::vector<std::vector<std::size_t>> intents_by_pattern;
-    std::string entry_flow;             // where a new session starts
+    std::string entry_flow;                 // where a new session starts
     std::vector<Template> global_fallback;  // when nothing in the flow applies
 
     const Flow* find_flow(const std::string& flow_id) const;

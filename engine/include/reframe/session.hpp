@@ -26,13 +26,13 @@ struct SessionState {
     static constexpr int min_loadable_version = 1;
 
     std::string user;
-    Frame at;                                  // the state awaiting the next message
-    std::vector<Frame> stack;                  // return addresses of `call`
-    std::map<std::string, std::string> vars;   // variables of the conversation
-    std::map<std::string, int> last_variant;   // "flow.state" -> index said last time
-    std::uint64_t seed = 0;                    // per-session seed for variant choice
-    std::uint64_t turns = 0;                   // messages handled so far
-    bool greeted = false;                      // the entry state's prompt has been shown
+    Frame at;                                 // the state awaiting the next message
+    std::vector<Frame> stack;                 // return addresses of `call`
+    std::map<std::string, std::string> vars;  // variables of the conversation
+    std::map<std::string, int> last_variant;  // "flow.state" -> index said last time
+    std::uint64_t seed = 0;                   // per-session seed for variant choice
+    std::uint64_t turns = 0;                  // messages handled so far
+    bool greeted = false;                     // the entry state's prompt has been shown
 
     bool operator==(const SessionState&) const = default;
 };
