@@ -202,3 +202,17 @@ TEST_CASE("reload swaps the flow set and keeps sessions", "[engine]") {
     engine->reload(load_fixture("engine"));
     CHECK(say(*engine, "u", "back").state == "main.listen");
 }
+
+TEST_CASE("only captures some template or condition reads are kept", "[engine][store]") {
+    auto engine = memory_engine();
+    say(*engine, "u", "i am useless");        // {labels} is captured by the pattern, read nowhere
+    say(*engine, "v", "I should rest more");  // {rule} is read by main.should
+    auto u = engine->store().load("u");
+    auto v = engine->store().load("v");
+    REQUIRE(u);
+    REQUIRE(v);
+    REQUIRE(u->has_value());
+    REQUIRE(v->has_value());
+    CHECK((*u)->vars.count("labels") == 0);
+    CHECK((*v)->vars.at("rule") == "rest more");
+}

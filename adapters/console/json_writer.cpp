@@ -39,43 +39,51 @@ void append_escaped_control(std::string& out, unsigned char c) {
     out += hex[c & 0xFU];
 }
 
+bool plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+void append_special(std::string& out, unsigned char c) {
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            append_escaped_control(out, c);
+    }
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
+        // Copy a run of characters that need no escaping in one go.
+        std::size_t run = i;
+        while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+        out.append(text.data() + i, run - i);
+        i = run;
+        if (i == text.size()) break;
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
             const std::size_t n = utf8_length(text, i);
             out += n == 0 ? replacement : text.substr(i, n);
             i += n == 0 ? 1 : n;
-            continue;
+        } else {
+            append_special(out, c);
+            ++i;
         }
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    append_escaped_control(out, c);
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-        ++i;
     }
     out += '"';
 }

@@ -55,13 +55,6 @@ std::optional<RuleMatch> match_patterns(const Analysis& analysis, const std::vec
     return std::nullopt;
 }
 
-void index_intents(FlowSet& flows) {
-    flows.intents_by_pattern.assign(flows.patterns.size(), {});
-    for (std::size_t i = 0; i < flows.intents.size(); ++i) {
-        for (PatternId id : flows.intents[i].patterns) flows.intents_by_pattern.at(id).push_back(i);
-    }
-}
-
 namespace {
 
 /// Walks only the patterns that matched, clause by clause, to the intents that own them:

@@ -1,4 +1,6 @@
 // TurnRunner: what a rule does once it fits (the "then" half of a rule).
+#include <algorithm>
+
 #include "turn_runner.hpp"
 #include "variant_picker.hpp"
 
@@ -22,13 +24,18 @@ void TurnRunner::assign(const std::vector<Assignment>& assignments) {
     for (const auto& a : assignments) session_.vars[a.var] = render(a.value);
 }
 
+bool TurnRunner::captures_used(PatternId pattern) const {
+    const auto& names = flows_.patterns.capture_names(pattern);
+    return std::any_of(names.begin(), names.end(), [this](const std::string& n) { return flows_.uses_variable(n); });
+}
+
 void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std::string& key) {
     if (match.clause && *match.clause < analysis_.text.clauses.size()) {
         const Clause& clause = analysis_.text.clauses[*match.clause];
         clause_ = clause.joined;
-        if (match.pattern) {
+        if (match.pattern && captures_used(*match.pattern)) {
             for (auto& [name, value] : flows_.patterns.captures(*match.pattern, clause)) {
-                session_.vars[name] = std::move(value);
+                if (flows_.uses_variable(name)) session_.vars[name] = std::move(value);
             }
         }
     }

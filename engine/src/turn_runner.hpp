@@ -35,6 +35,7 @@ private:
     std::optional<RuleMatch> match_intents(const Transition& rule) const;
     bool option_chosen(std::size_t index, const State& state) const;
     void fire(const Transition& rule, const RuleMatch& match, const std::string& key);
+    bool captures_used(PatternId pattern) const;
     void apply_target(const Target& target, bool said);
     void enter(const std::string& flow, const std::string& state);
     void end_conversation();

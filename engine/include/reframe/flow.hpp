@@ -131,14 +131,18 @@ struct FlowSet {
     /// For each pattern id, the intents (indices into `intents`) that list it under
     /// `patterns`; filled by index_intents() so a turn looks up only what matched.
     std::vector<std::vector<std::size_t>> intents_by_pattern;
+    /// Every variable some template or condition reads; a capture into any other name
+    /// is never computed nor stored (less work, and less of what a person wrote kept).
+    std::vector<std::string> used_variables;
     std::string entry_flow;                 // where a new session starts
     std::vector<Template> global_fallback;  // when nothing in the flow applies
 
     const Flow* find_flow(const std::string& flow_id) const;
     const Intent* find_intent(const std::string& intent_id) const;
+    bool uses_variable(const std::string& name) const;
 };
 
-/// Fills `intents_by_pattern`; the loader calls it once the patterns are compiled.
+/// Fills `intents_by_pattern` and `used_variables`; the loader calls it last.
 void index_intents(FlowSet& flows);
 
 }  // namespace reframe
