@@ -300,6 +300,9 @@ TEST_CASE("the file store sets its schema version and WAL mode", "[store]") {
     CHECK(reframe::SqliteSessionStore::schema_version() >= 1);
     CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     CHECK(db.tableExists("sessions"));
+    // Health data: a new database file is readable and writable by its owner only.
+    const auto perms = fs::status(path).permissions();
+    CHECK((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
 }
 
 TEST_CASE("a database with a newer schema is refused and left untouched", "[store]") {

@@ -150,8 +150,16 @@ int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migr
 
 tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path) {
     if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
+    std::error_code fs_error;
+    const bool created = !std::filesystem::exists(path, fs_error);
     try {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, busy_timeout_ms);
+        if (created) {
+            // Health data: readable by the owner only. SQLite gives the -wal and -shm files
+            // the same permissions as the database file.
+            std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                         fs_error);
+        }
         if (auto prepared = prepare_database(db); !prepared) return tl::make_unexpected(prepared.error());
         return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(db)));
     } catch (const SQLite::Exception& error) {
