@@ -1,0 +1,77 @@
+// The bundled dialogues: a crisis or an urgent medical symptom is answered with help from
+// every state of every flow, never with a reframe.
+#include <catch2/catch.hpp>
+
+#include "reframe/engine.hpp"
+#include "reframe/loader.hpp"
+
+using namespace reframe;
+
+namespace {
+
+std::shared_ptr<const FlowSet> bundled() {
+    static const auto flows = [] {
+        auto loaded = load_flow_dir(std::string{REFRAME_SOURCE_DIR} + "/dialogues");
+        REQUIRE(loaded);
+        return loaded->flows;
+    }();
+    return flows;
+}
+
+Reply reply_in_state(const Flow& flow, const State& state, const std::string& text) {
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    REQUIRE((*store)->update("p", [&](SessionState& s, bool) {
+        s.at = Frame{flow.id, state.id};
+        s.seed = 7;
+    }));
+    Engine engine(bundled(), std::move(*store));
+    auto reply = engine.respond("p", text);
+    REQUIRE(reply);
+    return *reply;
+}
+
+}  // namespace
+
+TEST_CASE("safety pre-empts every state of every bundled flow", "[safety][dialogues]") {
+    const struct {
+        const char* text;
+        const char* safety;
+    } cases[] = {
+        {"honestly everyone would be better off if i wasnt here", "crisis"},
+        {"i'm useless and i want to end it all tonight", "crisis"},
+        {"crushing pain in my chest going down my left arm", "medical_urgent"},
+    };
+    std::size_t states = 0;
+    for (const auto& flow : bundled()->flows) {
+        for (const auto& state : flow.states) {
+            ++states;
+            for (const auto& c : cases) {
+                INFO(flow.id << "." << state.id << " <- " << c.text);
+                const auto reply = reply_in_state(flow, state, c.text);
+                CHECK(reply.safety == c.safety);
+                CHECK(reply.state.rfind("safety.", 0) == 0);
+                CHECK_FALSE(reply.messages.empty());
+            }
+        }
+    }
+    CHECK(states >= 10);
+}
+
+TEST_CASE("crisis and medical answers differ and carry resources", "[safety][dialogues]") {
+    const Flow* reframe_flow = bundled()->find_flow(bundled()->entry_flow);
+    REQUIRE(reframe_flow != nullptr);
+    const State* start = reframe_flow->find_state(reframe_flow->start);
+    REQUIRE(start != nullptr);
+    const auto crisis = reply_in_state(*reframe_flow, *start, "i want to kill myself");
+    const auto medical = reply_in_state(*reframe_flow, *start, "i think i'm having a stroke, my face is drooping");
+    std::string crisis_text, medical_text;
+    for (const auto& m : crisis.messages) crisis_text += m;
+    for (const auto& m : medical.messages) medical_text += m;
+    CHECK(crisis.safety == "crisis");
+    CHECK(medical.safety == "medical_urgent");
+    CHECK(crisis.state != medical.state);
+    CHECK(crisis_text.find("emergency") != std::string::npos);
+    CHECK(medical_text.find("emergency") != std::string::npos);
+    CHECK(crisis_text != medical_text);
+}
