@@ -4,12 +4,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <sys/wait.h>
+
+#include "temp_dir.hpp"
 
 namespace reframe::testing {
 
@@ -25,28 +26,6 @@ struct Run {
     }
 };
 
-/// A scratch directory removed when the object goes.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        path_ =
-            std::filesystem::temp_directory_path() / ("reframe-test-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
-
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
@@ -56,9 +35,9 @@ inline std::string slurp(const std::string& path) {
 
 /// Runs `reframe ARGS` with `input` on stdin; never through a TTY.
 inline Run run_reframe(const std::string& args, const std::string& input, const TempDir& dir) {
-    const auto in = dir.file("stdin.txt");
-    const auto out = dir.file("stdout.txt");
-    const auto err = dir.file("stderr.txt");
+    const auto in = dir.file("stdin.txt").string();
+    const auto out = dir.file("stdout.txt").string();
+    const auto err = dir.file("stderr.txt").string();
     {
         std::ofstream f(in, std::ios::binary);
         f << input;

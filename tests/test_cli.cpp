@@ -88,7 +88,7 @@ TEST_CASE("replay reports bad lines in place and exits non-zero", "[cli]") {
 
 TEST_CASE("a conversation resumes in a second process with the same --db", "[cli][store]") {
     TempDir dir;
-    const auto db = "--db '" + dir.file("sessions.db") + "' ";
+    const auto db = "--db '" + dir.file("sessions.db").string() + "' ";
     auto first = run_reframe("console --json --user pat " + db + engine_flows, "i am useless\n", dir);
     REQUIRE(first.status == 0);
     CHECK(json::parse(first.lines().at(0))["state"] == "main.humanity");
@@ -115,7 +115,7 @@ TEST_CASE("hostile console input gets answers, not crashes", "[cli]") {
 
 TEST_CASE("broken flow folders are refused with file:line:col and a non-zero exit", "[cli][loader]") {
     TempDir dir;
-    const auto db = dir.file("keep.db");
+    const auto db = dir.file("keep.db").string();
     auto good = run_reframe("console --json --user pat --db '" + db + "' " + engine_flows, "go deep\n", dir);
     REQUIRE(good.status == 0);
     for (const std::string broken : {"tabs", "unknown_key", "undefined_state", "bad_regex", "missing_lexicon"}) {

@@ -13,6 +13,7 @@
 
 #include "condition_parser.hpp"
 #include "reframe/loader.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using reframe::Diagnostic;
@@ -111,32 +112,7 @@ const Diagnostic* find_code(const Diagnostics& diagnostics, const std::string& c
     return it == diagnostics.end() ? nullptr : &*it;
 }
 
-/// A scratch folder under the system's temp directory, removed afterwards.
-class TempFolder {
-public:
-    TempFolder() {
-        static std::atomic<int> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ =
-            fs::temp_directory_path() / ("reframe_loader_" + std::to_string(stamp) + "_" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    ~TempFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempFolder(const TempFolder&) = delete;
-    TempFolder& operator=(const TempFolder&) = delete;
-
-    const fs::path& path() const { return path_; }
-    void write(const std::string& name, const std::string& text) const {
-        fs::create_directories((path_ / name).parent_path());
-        std::ofstream(path_ / name, std::ios::binary) << text;
-    }
-
-private:
-    fs::path path_;
-};
+using TempFolder = reframe::testing::TempDir;
 
 const char* const settings = "settings:\n  entry: main\n";
 

@@ -16,6 +16,7 @@
 #include "reframe/session.hpp"
 #include "reframe/session_store.hpp"
 #include "sqlite_session_store.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using reframe::SessionState;
@@ -23,27 +24,7 @@ using reframe::SessionStore;
 
 namespace {
 
-/// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        path_ = fs::temp_directory_path() /
-                ("reframe-store-test-" + std::to_string(random()) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    fs::path file(const std::string& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
+using reframe::testing::TempDir;
 
 std::unique_ptr<SessionStore> open_store(const fs::path& path) {
     auto store = reframe::open_session_store({path.string()});
