@@ -1,3 +1,4 @@
+#include <atomic>
 #include <thread>
 
 #include "engine_fixture.hpp"
@@ -215,4 +216,21 @@ TEST_CASE("only captures some template or condition reads are kept", "[engine][s
     REQUIRE(v->has_value());
     CHECK((*u)->vars.count("labels") == 0);
     CHECK((*v)->vars.at("rule") == "rest more");
+}
+
+TEST_CASE("turns running while the flows are reloaded see one version each", "[engine][concurrency]") {
+    auto engine = memory_engine();
+    std::atomic<bool> done{false};
+    std::thread reloader([&] {
+        while (!done) engine->reload(load_fixture("engine"));
+    });
+    int answered = 0;
+    for (int i = 0; i < 300; ++i) {
+        auto reply = engine->respond("u" + std::to_string(i % 5), i % 2 ? "i am useless" : "yes");
+        REQUIRE(reply);
+        answered += reply->messages.empty() ? 0 : 1;
+    }
+    done = true;
+    reloader.join();
+    CHECK(answered == 300);
 }

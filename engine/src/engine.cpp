@@ -44,8 +44,11 @@ struct Engine::Impl {
         return flows;
     }
 
-    tl::expected<Reply, EngineError> run(const std::string& user, const Analysis* analysis);
-    tl::expected<Reply, EngineError> too_long(const std::string& user);
+    /// One turn against `set`, the same flow set the message was analysed with: a reload
+    /// in between must not mix two versions (the analysis points into its set).
+    tl::expected<Reply, EngineError> run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
+                                         const Analysis* analysis);
+    tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
 };
 
 Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options)
@@ -67,8 +70,8 @@ void Engine::reload(std::shared_ptr<const FlowSet> flows) {
 std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot(); }
 SessionStore& Engine::store() { return *impl_->store; }
 
-tl::expected<Reply, EngineError> Engine::Impl::run(const std::string& user, const Analysis* analysis) {
-    const auto set = snapshot();
+tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
+                                                   const Analysis* analysis) {
     Reply reply;
     reply.user = user;
     auto saved = store->update(user, [&](SessionState& session, bool is_new) {
@@ -85,7 +88,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::string& user, cons
     return reply;
 }
 
-tl::expected<Reply, EngineError> Engine::Impl::too_long(const std::string& user) {
+tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, const std::string& user) {
     Reply reply;
     reply.user = user;
     reply.error = "message_too_long";
@@ -94,10 +97,9 @@ tl::expected<Reply, EngineError> Engine::Impl::too_long(const std::string& user)
         "each part?");
     auto saved = store->load(user);
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
-    const auto set = snapshot();
-    const Flow* entry = set->find_flow(set->entry_flow);
+    const Flow* entry = set.find_flow(set.entry_flow);
     reply.state = *saved ? (*saved)->at.flow + "." + (*saved)->at.state
-                         : set->entry_flow + "." + (entry ? entry->start : std::string{});
+                         : set.entry_flow + "." + (entry ? entry->start : std::string{});
     return reply;
 }
 
@@ -109,10 +111,10 @@ tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::s
     // Over-long messages are still scanned for safety: a crisis at the end of a long
     // message must not be missed because of its length.
     if (text.size() > impl_->options.max_message_bytes && !any_safety_interrupt(*set, analysis)) {
-        return impl_->too_long(user);
+        return impl_->too_long(*set, user);
     }
     try {
-        return impl_->run(user, &analysis);
+        return impl_->run(set, user, &analysis);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
@@ -121,7 +123,7 @@ tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::s
 tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     try {
-        return impl_->run(user, nullptr);
+        return impl_->run(impl_->snapshot(), user, nullptr);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
