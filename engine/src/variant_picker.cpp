@@ -22,9 +22,24 @@ std::uint64_t stable_hash(std::string_view text) {
     return h;
 }
 
+namespace {
+
+/// The place's name as saved: a short hash, so that a session row stays small however
+/// long the flow and state names are (collisions would only allow one repetition).
+std::string place_id(const std::string& key) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto h = static_cast<std::uint32_t>(stable_hash(key) >> 32U);
+    std::string id(8, '0');
+    for (std::size_t i = 8; i-- > 0; h >>= 4U) id[i] = hex[h & 0xFU];
+    return id;
+}
+
+}  // namespace
+
 std::size_t pick_variant(SessionState& state, const std::string& key, std::size_t count) {
     if (count <= 1) return 0;
-    const auto last_it = state.last_variant.find(key);
+    const std::string id = place_id(key);
+    const auto last_it = state.last_variant.find(id);
     const bool has_last = last_it != state.last_variant.end() && last_it->second >= 0 &&
                           static_cast<std::size_t>(last_it->second) < count;
     const std::uint64_t r = mix(state.seed ^ mix(state.turns) ^ stable_hash(key));
@@ -36,7 +51,7 @@ std::size_t pick_variant(SessionState& state, const std::string& key, std::size_
     } else {
         choice = static_cast<std::size_t>(r % count);
     }
-    state.last_variant[key] = static_cast<int>(choice);
+    state.last_variant[id] = static_cast<int>(choice);
     return choice;
 }
 
