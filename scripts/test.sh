@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors, and runs every test.
-# REFRAME_SANITIZE=1 builds into build-asan/ with AddressSanitizer + UBSan instead.
+# REFRAME_SANITIZE=1 builds into build-asan/ with AddressSanitizer + UBSan instead;
+# REFRAME_TSAN=1 into build-tsan/ with ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -8,6 +9,10 @@ if [ "${REFRAME_SANITIZE:-0}" = 1 ]; then
   export REFRAME_BUILD_DIR=build-asan
   ./scripts/build.sh -DREFRAME_WERROR=ON -DREFRAME_SANITIZE=ON
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+elif [ "${REFRAME_TSAN:-0}" = 1 ]; then
+  export REFRAME_BUILD_DIR=build-tsan
+  ./scripts/build.sh -DREFRAME_WERROR=ON -DREFRAME_TSAN=ON
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 else
   export REFRAME_BUILD_DIR=build
   ./scripts/build.sh -DREFRAME_WERROR=ON

@@ -386,6 +386,22 @@ TEST_CASE("a file over 1 MiB is refused before it is parsed", "[loader]") {
     CHECK(d->where.file.ends_with("big.yaml"));
 }
 
+TEST_CASE("a stray comma at the top level is a diagnostic, never a hang", "[loader][fuzz]") {
+    // Found by fuzz/fuzz_loader: yaml-cpp 0.7's LoadAll loops forever on these.
+    for (const std::string text :
+         {",\n", " , a: b\n", "flow: main\n---\n,\n", ",low: main\nstasay: \"hi \xff\"\n\xff\xff\x0b   end: true\n"}) {
+        TempFolder folder;
+        folder.write("settings.yaml", settings);
+        folder.write("main.yaml", text);
+        const auto result = reframe::load_flow_dir(folder.path());
+        INFO(text);
+        REQUIRE_FALSE(result.has_value());
+        const Diagnostic* d = find_code(result.error(), "RF0103");
+        REQUIRE(d != nullptr);
+        CHECK(d->where.file.ends_with("main.yaml"));
+    }
+}
+
 TEST_CASE("deep nesting is a diagnostic, never a crash", "[loader]") {
     TempFolder folder;
     folder.write("settings.yaml", settings);

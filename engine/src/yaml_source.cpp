@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 #include <typeinfo>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "loader_codes.hpp"
 
@@ -98,6 +100,41 @@ const PlainWords plain_words[] = {
      "put the text in quotes, e.g. pattern: \"* because *reason\""},
 };
 
+/// yaml-cpp 0.7's LoadAll loops forever, allocating a null document per turn, when a
+/// document cannot start at the next token (a stray `,` at the top level: jbeder/yaml-cpp
+/// issue #1040, fixed upstream after 0.8). This pass parses the stream once more, without
+/// building nodes, and throws a ParserException where a document starts at the same place
+/// as the one before it, i.e. where the parser has stopped making progress.
+class StuckDocumentGuard final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        if (started_ && mark.pos == last_.pos)
+            throw YAML::ParserException(mark, "nothing here can start a document (a stray `,`?)");
+        started_ = true;
+        last_ = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+private:
+    bool started_ = false;
+    YAML::Mark last_;
+};
+
+void reject_stuck_documents(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StuckDocumentGuard guard;
+    while (parser.HandleNextDocument(guard)) {
+    }
+}
+
 Diagnostic parser_error(const std::string& path, const YAML::ParserException& e) {
     if (typeid(e) == typeid(YAML::DeepRecursion)) {
         return make_error(code::too_deep, mark_location(path, e.mark),
@@ -174,6 +211,7 @@ std::optional<YamlFile> read_yaml_file(const std::filesystem::path& path, Diagno
     YamlFile file{path.string(), std::move(*text), {}};
     if (!check_tabs(file.path, file.text, out)) return std::nullopt;
     try {
+        reject_stuck_documents(file.text);
         file.documents = YAML::LoadAll(file.text);
     } catch (const YAML::ParserException& e) {
         out.push_back(parser_error(file.path, e));
