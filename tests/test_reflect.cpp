@@ -16,7 +16,7 @@ TEST_CASE("reflect turns first person into second person", "[reflect]") {
     CHECK(reflect("the choice was mine") == "the choice was yours");
     CHECK(reflect("i am not good enough") == "you are not good enough");
     CHECK(reflect("i can not even do the dishes without my back giving out") ==
-          "you can not even do the dishes without your back giving out");
+          "you cannot even do the dishes without your back giving out");
     CHECK(reflect("i would rather stay in bed") == "you would rather stay in bed");
 }
 

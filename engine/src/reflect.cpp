@@ -84,6 +84,12 @@ public:
         out.reserve(words_.size() * 6 + 8);
         for (std::size_t i = 0; i < words_.size(); ++i) {
             if (i > 0) out.push_back(' ');
+            // Normalisation reads "can't" as "can not"; said back, "cannot" reads naturally.
+            if (word(i) == "can" && word(i + 1) == "not") {
+                out += "cannot";
+                ++i;
+                continue;
+            }
             out += reflect_word(i);
         }
         return out;
