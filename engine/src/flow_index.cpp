@@ -1,5 +1,7 @@
 // Lookup tables derived from a loaded FlowSet, so that a turn does only the work the
 // message and the flows call for.
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include "reframe/flow.hpp"
@@ -31,9 +33,22 @@ void add_state_vars(const State& state, std::unordered_set<std::string>& used) {
     if (state.fallback) add_rule_vars(*state.fallback, used);
 }
 
+/// Options without variables are normalised once here instead of on every turn.
+void index_options(State& state) {
+    const auto nothing = [](std::string_view) { return std::optional<std::string_view>{}; };
+    state.option_keys.clear();
+    for (const auto& option : state.options) {
+        const bool fixed = option.variables().empty();
+        state.option_keys.push_back(fixed ? normalize(option.render(nothing)).joined() : std::string{});
+    }
+}
+
 }  // namespace
 
 void index_intents(FlowSet& flows) {
+    for (auto& flow : flows.flows) {
+        for (auto& state : flow.states) index_options(state);
+    }
     flows.intents_by_pattern.assign(flows.patterns.size(), {});
     for (std::size_t i = 0; i < flows.intents.size(); ++i) {
         for (PatternId id : flows.intents[i].patterns) flows.intents_by_pattern.at(id).push_back(i);

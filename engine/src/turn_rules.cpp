@@ -36,7 +36,9 @@ bool TurnRunner::option_chosen(std::size_t index, const State& state) const {
     if (index >= state.options.size()) return false;
     const std::string& said = text_;
     if (said == std::to_string(index + 1)) return true;
-    return !said.empty() && said == normalize(render(state.options[index])).joined();
+    if (said.empty()) return false;
+    if (index < state.option_keys.size() && !state.option_keys[index].empty()) return said == state.option_keys[index];
+    return said == normalize(render(state.options[index])).joined();
 }
 
 std::optional<RuleMatch> TurnRunner::match_rule(const Transition& rule, const State* state) const {

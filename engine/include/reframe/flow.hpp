@@ -87,6 +87,9 @@ struct State {
     std::string id;
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
     std::vector<Template> options;
+    /// Each option as a message would normalise to, when it has no variables (filled by
+    /// index_intents(); empty for options that must be rendered first).
+    std::vector<std::string> option_keys;
     std::vector<Assignment> set;  // applied on entry
     std::vector<Transition> on;   // ordered
     std::optional<Transition> fallback;
