@@ -16,19 +16,10 @@ bool blank(std::string_view text) {
     });
 }
 
-bool any_safety_interrupt(const FlowSet& flows, const Analysis& analysis) {
-    for (const auto& interrupt : flows.interrupts) {
-        if (interrupt.safety.empty()) continue;
-        const auto& rule = interrupt.rule;
-        for (const auto& id : rule.intents) {
-            if (analysis.find(id) != nullptr) return true;
-        }
-        for (const auto& tag : rule.tags) {
-            if (analysis.has_tag(tag)) return true;
-        }
-        if (match_patterns(analysis, rule.patterns, rule.unless)) return true;
-    }
-    return false;
+/// Whether a safety interrupt fits `analysis`, judged exactly as a turn would judge it.
+bool safety_interrupt_fits(const FlowSet& flows, const Analysis& analysis) {
+    SessionState scratch;
+    return TurnRunner(flows, scratch, analysis, 0).safety_interrupt_fits();
 }
 
 }  // namespace
@@ -97,9 +88,8 @@ tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, cons
         "each part?");
     auto saved = store->load(user);
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
-    const Flow* entry = set.find_flow(set.entry_flow);
-    reply.state = *saved ? (*saved)->at.flow + "." + (*saved)->at.state
-                         : set.entry_flow + "." + (entry ? entry->start : std::string{});
+    const Frame at = *saved ? (*saved)->at : TurnRunner::entry_frame(set);
+    reply.state = at.flow + "." + at.state;
     return reply;
 }
 
@@ -110,7 +100,7 @@ tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::s
     const Analysis analysis = analyze(*set, text);
     // Over-long messages are still scanned for safety: a crisis at the end of a long
     // message must not be missed because of its length.
-    if (text.size() > impl_->options.max_message_bytes && !any_safety_interrupt(*set, analysis)) {
+    if (text.size() > impl_->options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
         return impl_->too_long(*set, user);
     }
     try {

@@ -93,9 +93,12 @@ void TurnRunner::enter(const std::string& flow_id, const std::string& state_id) 
 
 void TurnRunner::end_conversation() {
     ended_ = true;
+    reset_to_entry();
+}
+
+void TurnRunner::reset_to_entry() {
     session_.stack.clear();
-    const Flow* entry = flows_.find_flow(flows_.entry_flow);
-    session_.at = Frame{flows_.entry_flow, entry ? entry->start : std::string{}};
+    session_.at = entry_frame(flows_);
 }
 
 }  // namespace reframe

@@ -17,9 +17,13 @@ TurnRunner::TurnRunner(const FlowSet& flows, SessionState& session, const Analys
     text_ = analysis_.text.joined();
 }
 
-void TurnRunner::start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed) {
+Frame TurnRunner::entry_frame(const FlowSet& flows) {
     const Flow* entry = flows.find_flow(flows.entry_flow);
-    session.at = Frame{flows.entry_flow, entry ? entry->start : std::string{}};
+    return Frame{flows.entry_flow, entry ? entry->start : std::string{}};
+}
+
+void TurnRunner::start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed) {
+    session.at = entry_frame(flows);
     session.stack.clear();
     session.seed = seed ^ stable_hash(session.user);
 }
@@ -60,9 +64,7 @@ void TurnRunner::handle_message(Reply& reply) {
     session_.greeted = true;
     if (current_state() == nullptr) {
         // The flows were reloaded without the state this session was in: start afresh.
-        session_.stack.clear();
-        const Flow* entry = flows_.find_flow(flows_.entry_flow);
-        session_.at = Frame{flows_.entry_flow, entry ? entry->start : std::string{}};
+        reset_to_entry();
     }
     if (!try_interrupts() && !try_state_rules()) {
         if (!flows_.global_fallback.empty()) {
@@ -72,6 +74,13 @@ void TurnRunner::handle_message(Reply& reply) {
         }
     }
     finish();
+}
+
+bool TurnRunner::safety_interrupt_fits() const {
+    for (const auto& interrupt : flows_.interrupts) {
+        if (!interrupt.safety.empty() && match_rule(interrupt.rule, nullptr)) return true;
+    }
+    return false;
 }
 
 bool TurnRunner::try_interrupts() {

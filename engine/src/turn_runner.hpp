@@ -21,8 +21,14 @@ class TurnRunner {
 public:
     TurnRunner(const FlowSet& flows, SessionState& session, const Analysis& analysis, int max_hops);
 
+    /// The entry flow's start state: where a new or ended conversation waits.
+    static Frame entry_frame(const FlowSet& flows);
+
     /// Puts a new session at the entry flow's start state.
     static void start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed);
+
+    /// Whether a safety interrupt fits the analysed message (same rules as a turn uses).
+    bool safety_interrupt_fits() const;
 
     /// Handles the analysed message and fills `reply`.
     void handle_message(Reply& reply);
@@ -39,6 +45,7 @@ private:
     void apply_target(const Target& target, bool said);
     void enter(const std::string& flow, const std::string& state);
     void end_conversation();
+    void reset_to_entry();
     void say(const std::vector<std::vector<Template>>& variants, const std::string& key);
     void assign(const std::vector<Assignment>& assignments);
     bool try_interrupts();
