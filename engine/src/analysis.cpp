@@ -1,6 +1,7 @@
 #include "analysis.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace reframe {
 
@@ -64,7 +65,6 @@ void find_intents(const FlowSet& flows, Analysis& analysis) {
     const auto& by_clause = analysis.matches.by_clause;
     for (std::size_t c = 0; c < by_clause.size(); ++c) {
         for (PatternId id : by_clause[c]) {
-            if (id >= flows.intents_by_pattern.size()) continue;
             for (std::size_t i : flows.intents_by_pattern[id]) {
                 const Intent& intent = flows.intents[i];
                 if (decided[i] || guarded(analysis, intent.unless, c)) continue;
@@ -84,15 +84,11 @@ Analysis analyze(const FlowSet& flows, std::string_view raw) {
     analysis.text = normalize(raw);
     flows.patterns.canonicalize(analysis.text);
     analysis.matches = flows.patterns.match(analysis.text);
-    if (flows.intents_by_pattern.size() == flows.patterns.size()) {
-        find_intents(flows, analysis);
-        return analysis;
+    // The loader always indexes; a set that was not would silently show no intents.
+    if (flows.intents_by_pattern.size() != flows.patterns.size()) {
+        throw std::logic_error("flow set used before index_intents()");
     }
-    for (const auto& intent : flows.intents) {
-        if (auto m = match_patterns(analysis, intent.patterns, intent.unless)) {
-            analysis.intents.push_back(IntentMatch{&intent, *m->clause, *m->pattern});
-        }
-    }
+    find_intents(flows, analysis);
     return analysis;
 }
 
