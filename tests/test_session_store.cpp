@@ -93,13 +93,27 @@ TEST_CASE("a session survives serialisation unchanged", "[store]") {
     CHECK(empty->user == "u");
 }
 
+TEST_CASE("a version 1 session (before consent was saved) still loads, with no consent given", "[store][privacy]") {
+    const auto old = reframe::deserialize("u", R"({"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":3,"n":2,"g":true})");
+    REQUIRE(old);
+    CHECK(old->consent.empty());
+    CHECK(old->turns == 2);
+
+    SessionState granted = sample_state();
+    granted.consent = reframe::consent_granted;
+    const auto back = reframe::deserialize("u", reframe::serialize(granted));
+    REQUIRE(back);
+    CHECK(back->consent == reframe::consent_granted);
+}
+
 TEST_CASE("deserialize refuses what is not a loadable session, without throwing", "[store]") {
     const std::string good = reframe::serialize(sample_state());
     const auto with_version = [&good](int v) {
         std::string text = good;
-        const auto at = text.find("\"v\":1");
+        const std::string current = "\"v\":" + std::to_string(SessionState::version);
+        const auto at = text.find(current);
         REQUIRE(at != std::string::npos);
-        return text.replace(at, 5, "\"v\":" + std::to_string(v));
+        return text.replace(at, current.size(), "\"v\":" + std::to_string(v));
     };
 
     const std::vector<std::string> bad = {
@@ -120,6 +134,8 @@ TEST_CASE("deserialize refuses what is not a loadable session, without throwing"
         R"({"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":-5,"n":0,"g":false})",
         R"({"v":1,"a":["f","s"],"k":[["f"]],"x":{},"l":{},"s":0,"n":0,"g":false})",
         R"({"v":1,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":1})",
+        R"({"v":2,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":true,"c":"maybe"})",
+        R"({"v":2,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":0,"g":true,"c":true})",
     };
     for (const auto& text : bad) {
         INFO("text: " << text);

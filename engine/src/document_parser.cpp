@@ -3,6 +3,7 @@
 #include "flow_parser.hpp"
 #include "intent_parser.hpp"
 #include "loader_codes.hpp"
+#include "resources_parser.hpp"
 #include "say_parser.hpp"
 
 namespace reframe::loader_detail {
@@ -10,13 +11,25 @@ namespace {
 
 KeyRules top_level_rules() {
     KeyRules rules{"this file", flow_keys(), {}};
-    rules.allowed.insert(rules.allowed.end(), {"intents", "interrupts", "settings"});
+    rules.allowed.insert(rules.allowed.end(), {"intents", "interrupts", "settings", "resources"});
     const std::string state_hint = "belongs to a state: write it under `states:` → the state's name";
     for (const char* key : {"say", "on", "options", "next", "end"}) {
         rules.misplaced[key] = "`" + std::string(key) + "` " + state_hint;
     }
     rules.misplaced["entry"] = "`entry` belongs under `settings:`";
     return rules;
+}
+
+void read_transcript_days(const Field& field, FileContext& ctx) {
+    const auto days = read_integer(field, ctx);
+    if (!days) return;
+    if (*days < 1 || *days > max_transcript_days) {
+        ctx.error(code::bad_value, value_at(field, ctx),
+                  "`transcript_days: " + std::to_string(*days) + "` is out of range",
+                  "keep transcripts between 1 and " + std::to_string(max_transcript_days) + " days");
+        return;
+    }
+    ctx.state().set.transcript_days = static_cast<int>(*days);
 }
 
 void parse_settings(const Field& field, FileContext& ctx) {
@@ -29,7 +42,8 @@ void parse_settings(const Field& field, FileContext& ctx) {
         return;
     }
     settings.where = where;
-    auto fields = read_fields(field.value, where, ctx, KeyRules{"settings", {"entry", "fallback"}, {}});
+    auto fields = read_fields(field.value, where, ctx,
+                              KeyRules{"settings", {"entry", "first_contact", "transcript_days", "fallback"}, {}});
     if (!fields) return;
     if (const Field* entry = fields->get("entry")) {
         settings.entry = read_text(*entry, ctx).value_or("");
@@ -38,6 +52,11 @@ void parse_settings(const Field& field, FileContext& ctx) {
         ctx.error(code::missing_key, where, "`settings` have no `entry`",
                   "add `entry: flow_name`: the flow a new conversation starts in");
     }
+    if (const Field* first = fields->get("first_contact")) {
+        settings.first_contact = read_text(*first, ctx).value_or("");
+        settings.first_contact_where = value_at(*first, ctx);
+    }
+    if (const Field* days = fields->get("transcript_days")) read_transcript_days(*days, ctx);
     if (const Field* fallback = fields->get("fallback")) {
         ctx.state().set.global_fallback = read_templates(*fallback, ctx).value_or(std::vector<Template>{});
     }
@@ -53,6 +72,7 @@ void parse_document(const YAML::Node& document, FileContext& ctx) {
     if (const Field* intents = fields->get("intents")) parse_intents(*intents, ctx);
     if (const Field* interrupts = fields->get("interrupts")) parse_interrupts(*interrupts, ctx);
     if (const Field* settings = fields->get("settings")) parse_settings(*settings, ctx);
+    if (const Field* resources = fields->get("resources")) parse_resources(*resources, ctx);
 }
 
 }  // namespace reframe::loader_detail

@@ -1,10 +1,14 @@
 #include "reframe/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 
 #include "analysis.hpp"
+#include "reframe/data_export.hpp"
 #include "turn_runner.hpp"
 
 namespace reframe {
@@ -22,6 +26,23 @@ bool safety_interrupt_fits(const FlowSet& flows, const Analysis& analysis) {
     return TurnRunner(flows, scratch, analysis, 0).safety_interrupt_fits();
 }
 
+std::int64_t system_unix_seconds() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::seconds>(now).count();
+}
+
+constexpr std::int64_t seconds_per_day = 86'400;
+constexpr std::int64_t purge_interval_seconds = 3'600;
+
+/// The lines a consenting person's turn adds to their transcript.
+void record(TurnWrites& writes, const SessionState& session, std::int64_t now, std::string_view text,
+            const Reply& reply) {
+    if (!text.empty()) writes.transcript.push_back(TranscriptLine{now, session.turns, "person", std::string{text}});
+    for (const auto& message : reply.messages) {
+        writes.transcript.push_back(TranscriptLine{now, session.turns, "bot", message});
+    }
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -29,6 +50,11 @@ struct Engine::Impl {
     std::shared_ptr<const FlowSet> flows;
     std::unique_ptr<SessionStore> store;
     EngineOptions options;
+    std::atomic<std::int64_t> last_purge{std::numeric_limits<std::int64_t>::min()};
+
+    std::int64_t now() const { return options.clock ? options.clock() : system_unix_seconds(); }
+    tl::expected<std::int64_t, EngineError> purge(const FlowSet& set);
+    void purge_now_and_then(const FlowSet& set);
 
     std::shared_ptr<const FlowSet> snapshot() const {
         std::lock_guard lock(flows_mutex);
@@ -38,7 +64,7 @@ struct Engine::Impl {
     /// One turn against `set`, the same flow set the message was analysed with: a reload
     /// in between must not mix two versions (the analysis points into its set).
     tl::expected<Reply, EngineError> run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                         const Analysis* analysis);
+                                         const Analysis* analysis, std::string_view text);
     tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
 };
 
@@ -62,21 +88,61 @@ std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot();
 SessionStore& Engine::store() { return *impl_->store; }
 
 tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                                   const Analysis* analysis) {
+                                                   const Analysis* analysis, std::string_view text) {
     Reply reply;
     reply.user = user;
-    auto saved = store->update(user, [&](SessionState& session, bool is_new) {
+    DataAction action = DataAction::none;
+    const std::int64_t at = now();
+    auto saved = store->update(user, [&](SessionState& session, bool is_new, TurnWrites& writes) {
         if (is_new) TurnRunner::start_session(*set, session, options.seed);
+        // Only a person who agreed before this turn is recorded: the turn that grants
+        // consent is not, and the turn that withdraws it erases what there was.
+        const bool recording = session.consent == consent_granted;
         static const Analysis nothing;
         TurnRunner runner(*set, session, analysis ? *analysis : nothing, options.max_hops);
+        runner.set_locale(options.locale);
         if (analysis) {
             runner.handle_message(reply);
         } else {
             runner.greet(reply);
         }
+        action = runner.action();
+        writes.forget = action == DataAction::forget_me;
+        writes.erase_transcript = action == DataAction::decline_transcripts;
+        if (recording && session.consent == consent_granted && !writes.forget) {
+            record(writes, session, at, text, reply);
+        }
     });
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    if (action == DataAction::forget_me) {
+        // Nothing is left: the next message starts where a new person starts.
+        SessionState fresh;
+        TurnRunner::start_session(*set, fresh, 0);
+        reply.state = fresh.at.flow + "." + fresh.at.state;
+    } else if (action == DataAction::export_my_data) {
+        auto data = store->export_data(user);
+        if (!data) return tl::unexpected(EngineError{"session store: " + data.error().message});
+        reply.messages.push_back(export_json(user, *data, at));
+    }
     return reply;
+}
+
+tl::expected<std::int64_t, EngineError> Engine::Impl::purge(const FlowSet& set) {
+    const std::int64_t at = now();
+    last_purge.store(at);
+    auto purged = store->purge_transcripts(at - static_cast<std::int64_t>(set.transcript_days) * seconds_per_day);
+    if (!purged) return tl::unexpected(EngineError{"session store: " + purged.error().message});
+    return *purged;
+}
+
+void Engine::Impl::purge_now_and_then(const FlowSet& set) {
+    const std::int64_t at = now();
+    std::int64_t last = last_purge.load();
+    if (last > std::numeric_limits<std::int64_t>::min() && at - last < purge_interval_seconds) return;
+    // One thread wins the right to purge; the others go on with their turns.
+    if (!last_purge.compare_exchange_strong(last, at)) return;
+    // A failed purge is retried at the next interval; the turn itself does not depend on it.
+    (void)purge(set);
 }
 
 tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, const std::string& user) {
@@ -103,8 +169,9 @@ tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::s
     if (text.size() > impl_->options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
         return impl_->too_long(*set, user);
     }
+    impl_->purge_now_and_then(*set);
     try {
-        return impl_->run(set, user, &analysis);
+        return impl_->run(set, user, &analysis, text);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
@@ -113,7 +180,7 @@ tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::s
 tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     try {
-        return impl_->run(impl_->snapshot(), user, nullptr);
+        return impl_->run(impl_->snapshot(), user, nullptr, {});
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
@@ -131,5 +198,21 @@ Classification Engine::classify(std::string_view text) const {
     c.medical_urgent = analysis.has_tag(tag_medical_urgent);
     return c;
 }
+
+tl::expected<std::string, EngineError> Engine::export_data(const std::string& user) {
+    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
+    auto data = impl_->store->export_data(user);
+    if (!data) return tl::unexpected(EngineError{"session store: " + data.error().message});
+    return export_json(user, *data, impl_->now());
+}
+
+tl::expected<bool, EngineError> Engine::forget(const std::string& user) {
+    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
+    auto erased = impl_->store->erase(user);
+    if (!erased) return tl::unexpected(EngineError{"session store: " + erased.error().message});
+    return *erased > 0;
+}
+
+tl::expected<std::int64_t, EngineError> Engine::purge_expired() { return impl_->purge(*impl_->snapshot()); }
 
 }  // namespace reframe

@@ -59,7 +59,13 @@ void check_tag_uses(LoadState& state) {
 
 void check_var_uses(LoadState& state) {
     std::set<std::string> known = state.declared_vars;
-    known.insert({"text", "clause"});
+    known.insert({"text", "clause", "consent"});
+    state.set.setting_vars["settings.transcript_days"] = std::to_string(state.set.transcript_days);
+    for (const auto& entry : state.set.setting_vars) known.insert(entry.first);
+    const auto& resources = state.set.resources;
+    if (const auto it = resources.locales.find(resources.default_locale); it != resources.locales.end()) {
+        for (const auto& entry : it->second) known.insert("resources." + entry.first);
+    }
     for (PatternId id = 0; id < state.set.patterns.size(); ++id) {
         for (const auto& name : state.set.patterns.capture_names(id)) known.insert(name);
     }
@@ -75,6 +81,18 @@ void check_var_uses(LoadState& state) {
     }
 }
 
+/// The flow `settings` name as `role`, or nullptr after reporting that it does not exist.
+const Flow* find_settings_flow(LoadState& state, const std::string& name, const SourceLocation& where,
+                               const std::string& role) {
+    if (const Flow* flow = state.set.find_flow(name)) return flow;
+    std::vector<std::string> names;
+    for (const auto& flow : state.set.flows) names.push_back(flow.id);
+    const auto close = did_you_mean(name, names);
+    state.error(code::undefined_flow, where, "the " + role + " flow '" + name + "' does not exist",
+                close.empty() ? "the flows are: " + join(names) : "did you mean '" + close + "'?");
+    return nullptr;
+}
+
 void check_entry(LoadState& state) {
     const SettingsFacts& settings = state.settings;
     if (!settings.where) {
@@ -83,16 +101,14 @@ void check_entry(LoadState& state) {
                     "starts in)");
         return;
     }
-    if (settings.entry.empty()) return;  // already reported as a missing key
-    if (state.set.find_flow(settings.entry)) {
-        state.set.entry_flow = settings.entry;
-        return;
+    if (!settings.first_contact.empty()) {
+        if (const Flow* first =
+                find_settings_flow(state, settings.first_contact, settings.first_contact_where, "first-contact")) {
+            state.set.first_contact = Frame{first->id, first->start};
+        }
     }
-    std::vector<std::string> names;
-    for (const auto& flow : state.set.flows) names.push_back(flow.id);
-    const auto close = did_you_mean(settings.entry, names);
-    state.error(code::undefined_flow, settings.entry_where, "the entry flow '" + settings.entry + "' does not exist",
-                close.empty() ? "the flows are: " + join(names) : "did you mean '" + close + "'?");
+    if (settings.entry.empty()) return;  // already reported as a missing key
+    if (find_settings_flow(state, settings.entry, settings.entry_where, "entry")) state.set.entry_flow = settings.entry;
 }
 
 }  // namespace

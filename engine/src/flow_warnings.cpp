@@ -40,6 +40,7 @@ Reached collect(const FlowSet& set) {
     }
     for (const auto& interrupt : set.interrupts) reached.add(interrupt.rule.target, "", "");
     reached.flows.insert(set.entry_flow);
+    if (!set.first_contact.flow.empty()) reached.flows.insert(set.first_contact.flow);
     return reached;
 }
 

@@ -30,7 +30,11 @@ struct SettingsFacts {
     std::optional<SourceLocation> where;
     std::string entry;
     SourceLocation entry_where;
+    std::string first_contact;  // a flow, or empty
+    SourceLocation first_contact_where;
 };
+
+inline constexpr int max_transcript_days = 3650;
 
 /// Everything gathered while reading the files of one set.
 struct LoadState {
@@ -41,6 +45,7 @@ struct LoadState {
     std::vector<NameUse> intent_uses;
     std::vector<NameUse> tag_uses;
     SettingsFacts settings;
+    std::optional<SourceLocation> resources_where;  // where `resources:` was read, once
     std::map<std::string, SourceLocation> lexicon_where;
     std::vector<SourceLocation> pattern_where;  // by PatternId
     std::string origin;                         // the folder (or first file), for problems without a line

@@ -1,11 +1,11 @@
 #include "memory_session_store.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace reframe {
 
-tl::expected<void, StoreError> MemorySessionStore::update(
-    const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) {
+tl::expected<void, StoreError> MemorySessionStore::update(const std::string& user, const Turn& turn) {
     const std::lock_guard lock(mutex_);
     const auto found = sessions_.find(user);
     const bool is_new = found == sessions_.end();
@@ -17,9 +17,20 @@ tl::expected<void, StoreError> MemorySessionStore::update(
     } else {
         state = found->second;
     }
-    turn(state, is_new);
+    TurnWrites writes;
+    turn(state, is_new, writes);
     state.user = user;  // the key is the user, whatever `turn` did to the field
 
+    if (writes.forget) {
+        sessions_.erase(user);
+        transcripts_.erase(user);
+        return {};
+    }
+    if (writes.erase_transcript) transcripts_.erase(user);
+    if (!writes.transcript.empty()) {
+        auto& lines = transcripts_[user];
+        std::move(writes.transcript.begin(), writes.transcript.end(), std::back_inserter(lines));
+    }
     if (is_new) {
         sessions_.emplace(user, std::move(state));
     } else {
@@ -37,7 +48,30 @@ tl::expected<std::optional<SessionState>, StoreError> MemorySessionStore::load(c
 
 tl::expected<int, StoreError> MemorySessionStore::erase(const std::string& user) {
     const std::lock_guard lock(mutex_);
+    transcripts_.erase(user);
     return sessions_.erase(user) == 0 ? 0 : 1;
+}
+
+tl::expected<StoredData, StoreError> MemorySessionStore::export_data(const std::string& user) {
+    const std::lock_guard lock(mutex_);
+    StoredData data;
+    if (const auto found = sessions_.find(user); found != sessions_.end()) data.session = found->second;
+    if (const auto found = transcripts_.find(user); found != transcripts_.end()) data.transcript = found->second;
+    return data;
+}
+
+tl::expected<std::int64_t, StoreError> MemorySessionStore::purge_transcripts(std::int64_t before) {
+    const std::lock_guard lock(mutex_);
+    std::int64_t purged = 0;
+    for (auto it = transcripts_.begin(); it != transcripts_.end();) {
+        auto& lines = it->second;
+        const auto old = std::remove_if(lines.begin(), lines.end(),
+                                        [before](const TranscriptLine& line) { return line.at < before; });
+        purged += static_cast<std::int64_t>(lines.end() - old);
+        lines.erase(old, lines.end());
+        it = lines.empty() ? transcripts_.erase(it) : std::next(it);
+    }
+    return purged;
 }
 
 }  // namespace reframe

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <utility>
 
-// Saved shape, version 1. Keys are short because every turn writes them, and "v" comes
-// first. `user` is not saved: the store keeps it as the row's key.
+// Saved shape, version 2 (version 1 lacked "c", which stays optional). Keys are short because every turn writes them,
+// and "v" comes first. `user` is not saved: the store keeps it as the row's key.
 //   {"v":1, "a":[flow,state], "k":[[flow,state],...], "x":{name:value,...},
-//    "l":{"flow.state":index,...}, "s":seed, "n":turns, "g":greeted}
+//    "l":{"flow.state":index,...}, "s":seed, "n":turns, "g":greeted, "c":consent}
 // Both directions avoid a JSON document tree (this is the store's hot path): serialize()
 // writes text directly and deserialize() reads nlohmann's SAX events into the state.
 
@@ -109,7 +109,7 @@ void append_object(std::string& out, const Map& map, AppendValue append_value) {
     out += '}';
 }
 
-enum class Field { none, version, at, stack, vars, last_variant, seed, turns, greeted, unknown };
+enum class Field { none, version, at, stack, vars, last_variant, seed, turns, greeted, consent, unknown };
 
 constexpr unsigned bit(Field field) { return 1U << static_cast<unsigned>(field); }
 
@@ -135,6 +135,8 @@ Field field_named(std::string_view key) {
             return Field::turns;
         case 'g':
             return Field::greeted;
+        case 'c':
+            return Field::consent;
         default:
             return Field::unknown;
     }
@@ -156,6 +158,8 @@ const char* field_description(Field field) {
             return "turn count";
         case Field::greeted:
             return "greeting flag";
+        case Field::consent:
+            return "consent";
         default:
             return "field";
     }
@@ -251,6 +255,11 @@ bool SessionReader::number_unsigned(number_unsigned_t value) {
 }
 
 bool SessionReader::string(string_t& value) {
+    if (in(Field::consent, 1)) {
+        if (value != consent_granted && value != consent_declined) return bad();
+        state_.consent = std::move(value);
+        return done();
+    }
     if (in(Field::vars, 2)) {
         state_.vars.insert_or_assign(std::move(key_), std::move(value));
         return true;
@@ -348,7 +357,12 @@ std::string serialize(const SessionState& state) {
     append_number(out, state.seed);
     out += ",\"n\":";
     append_number(out, state.turns);
-    out += state.greeted ? ",\"g\":true}" : ",\"g\":false}";
+    out += state.greeted ? ",\"g\":true" : ",\"g\":false";
+    if (!state.consent.empty()) {
+        out += ",\"c\":";
+        append_string(out, state.consent);
+    }
+    out += '}';
     return out;
 }
 

@@ -19,6 +19,11 @@ constexpr auto migrations = std::to_array<const char*>({
     // for WITHOUT ROWID to pay off; measured slower).
     "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
     " state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+    // 2: transcripts, only for people who agreed to them; purged after the retention time.
+    "CREATE TABLE transcripts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+    " turn INTEGER NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL);"
+    " CREATE INDEX transcripts_by_user ON transcripts (user_id, id);"
+    " CREATE INDEX transcripts_by_time ON transcripts (at)",
 });
 
 /// Every table that holds rows about a person, as the DELETE that erase() runs; a
@@ -26,7 +31,16 @@ constexpr auto migrations = std::to_array<const char*>({
 /// how many rows the first statement removed.
 constexpr auto erase_sql = std::to_array<const char*>({
     "DELETE FROM sessions WHERE user_id = ?",
+    "DELETE FROM transcripts WHERE user_id = ?",
 });
+
+/// The transcript statements, in erase_sql's order for the transcript's own DELETE.
+constexpr std::size_t erase_transcript_index = 1;
+constexpr const char* insert_line_sql =
+    "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES (?, ?, ?, ?, ?)";
+constexpr const char* select_lines_sql =
+    "SELECT at, turn, speaker, text FROM transcripts WHERE user_id = ? ORDER BY id";
+constexpr const char* purge_sql = "DELETE FROM transcripts WHERE at < ?";
 
 constexpr const char* select_sql = "SELECT state FROM sessions WHERE user_id = ?";
 constexpr const char* upsert_sql =
@@ -178,6 +192,7 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       rollback_(db_, "ROLLBACK"),
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
+      insert_line_(db_, insert_line_sql),
       data_version_(db_, "PRAGMA data_version") {
     erase_.reserve(erase_sql.size());
     for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
@@ -213,8 +228,7 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_c
     return read_row(user);
 }
 
-tl::expected<void, StoreError> SqliteSessionStore::update(
-    const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) {
+tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& user, const Turn& turn) {
     const std::lock_guard lock(mutex_);
     std::optional<ImmediateTransaction> transaction;
     std::optional<SessionState> loaded;
@@ -230,10 +244,19 @@ tl::expected<void, StoreError> SqliteSessionStore::update(
     const bool is_new = !loaded.has_value();
     SessionState state = is_new ? SessionState{} : std::move(*loaded);
     state.user = user;
+    TurnWrites writes;
     // Outside the try blocks: whatever `turn` throws propagates, and `transaction` rolls back.
-    turn(state, is_new);
+    turn(state, is_new, writes);
 
     try {
+        if (writes.forget) {
+            cache_.erase(user);
+            erase_rows(user);
+            transaction->commit();
+            truncate_log();
+            return {};
+        }
+        write_transcript(user, writes);
         upsert_.tryReset();
         const ResetOnExit reset(upsert_);
         upsert_.bind(1, user);
@@ -251,6 +274,44 @@ tl::expected<void, StoreError> SqliteSessionStore::update(
     return {};
 }
 
+void SqliteSessionStore::write_transcript(const std::string& user, const TurnWrites& writes) {
+    if (writes.erase_transcript) {
+        auto& erase = erase_[erase_transcript_index];
+        erase.tryReset();
+        erase.bind(1, user);
+        run(erase);
+    }
+    for (const auto& line : writes.transcript) {
+        insert_line_.tryReset();
+        insert_line_.bind(1, user);
+        insert_line_.bind(2, line.at);
+        insert_line_.bind(3, static_cast<std::int64_t>(line.turn));
+        insert_line_.bind(4, line.speaker);
+        insert_line_.bind(5, line.text);
+        run(insert_line_);
+    }
+}
+
+int SqliteSessionStore::erase_rows(const std::string& user) {
+    int erased = 0;
+    for (std::size_t i = 0; i < erase_.size(); ++i) {
+        erase_[i].tryReset();
+        erase_[i].bind(1, user);
+        const int removed = run(erase_[i]);
+        if (i == 0) erased = removed;
+    }
+    return erased;
+}
+
+void SqliteSessionStore::truncate_log() noexcept {
+    try {
+        // Old copies of erased rows live on in the write-ahead log until a checkpoint; fold
+        // it back and truncate it now. Best effort: the erase itself is already committed.
+        db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const SQLite::Exception&) {
+    }
+}
+
 tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(const std::string& user) {
     const std::lock_guard lock(mutex_);
     try {
@@ -266,23 +327,51 @@ tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user)
     int erased = 0;
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
-        for (std::size_t i = 0; i < erase_.size(); ++i) {
-            erase_[i].tryReset();
-            erase_[i].bind(1, user);
-            const int removed = run(erase_[i]);
-            if (i == 0) erased = removed;
-        }
+        erased = erase_rows(user);
         transaction.commit();
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
-    try {
-        // Old copies of the rows live on in the write-ahead log until a checkpoint; fold it
-        // back and truncate it now. Best effort: the erase itself is already committed.
-        db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (const SQLite::Exception&) {
-    }
+    truncate_log();
     return erased == 0 ? 0 : 1;
+}
+
+tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::string& user) {
+    const std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_);  // one snapshot for the session and its lines
+        StoredData data;
+        auto session = read_row(user);
+        if (!session) return tl::make_unexpected(std::move(session.error()));
+        data.session = std::move(*session);
+        SQLite::Statement lines(db_, select_lines_sql);
+        lines.bind(1, user);
+        while (lines.executeStep()) {
+            data.transcript.push_back(TranscriptLine{lines.getColumn(0).getInt64(),
+                                                     static_cast<std::uint64_t>(lines.getColumn(1).getInt64()),
+                                                     lines.getColumn(2).getString(), lines.getColumn(3).getString()});
+        }
+        transaction.commit();
+        return data;
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+}
+
+tl::expected<std::int64_t, StoreError> SqliteSessionStore::purge_transcripts(std::int64_t before) {
+    const std::lock_guard lock(mutex_);
+    std::int64_t purged = 0;
+    try {
+        ImmediateTransaction transaction(begin_, commit_, rollback_);
+        SQLite::Statement purge(db_, purge_sql);
+        purge.bind(1, before);
+        purged = purge.exec();
+        transaction.commit();
+    } catch (const SQLite::Exception& error) {
+        return tl::make_unexpected(to_store_error(error));
+    }
+    if (purged > 0) truncate_log();
+    return purged;
 }
 
 }  // namespace reframe

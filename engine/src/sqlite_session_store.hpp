@@ -37,15 +37,20 @@ public:
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
     ~SqliteSessionStore() override;
 
+    using SessionStore::update;
+
     /// BEGIN IMMEDIATE, read and decode the row (a row that cannot be decoded is an error,
-    /// never a fresh start), run `turn`, upsert, COMMIT.
-    tl::expected<void, StoreError> update(const std::string& user,
-                                          const std::function<void(SessionState& state, bool is_new)>& turn) override;
+    /// never a fresh start), run `turn`, carry out its writes, upsert, COMMIT.
+    tl::expected<void, StoreError> update(const std::string& user, const Turn& turn) override;
     /// The decoded row, if any.
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
     /// Deletes the user's rows from every table that holds any, then checkpoints and
     /// truncates the write-ahead log (best effort) so that no old copy stays in it.
     tl::expected<int, StoreError> erase(const std::string& user) override;
+    /// The session row and transcript lines, read in one snapshot.
+    tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
+    /// Deletes old transcript lines, then truncates the write-ahead log if any went.
+    tl::expected<std::int64_t, StoreError> purge_transcripts(std::int64_t before) override;
 
     /// The schema version this build creates and understands (the number of migrations).
     static int schema_version() noexcept;
@@ -58,6 +63,10 @@ private:
     /// The session as committed: from the cache while no other connection has written
     /// (PRAGMA data_version unchanged), else from the row. Inside a transaction.
     tl::expected<std::optional<SessionState>, StoreError> read_current(const std::string& user);
+    /// Inside a transaction; throw SQLite::Exception.
+    void write_transcript(const std::string& user, const TurnWrites& writes);
+    int erase_rows(const std::string& user);  // returns the sessions removed
+    void truncate_log() noexcept;
 
     /// Decoding a row costs more than the rest of a turn, so sessions this connection
     /// committed are kept decoded. Any write by another connection empties the cache.
@@ -70,6 +79,7 @@ private:
     SQLite::Statement rollback_;
     SQLite::Statement select_;
     SQLite::Statement upsert_;
+    SQLite::Statement insert_line_;
     std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
     SQLite::Statement data_version_;
     std::int64_t seen_data_version_ = -1;

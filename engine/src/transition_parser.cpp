@@ -83,7 +83,26 @@ struct RuleReader {
     void read_then() {
         read("say", read_say, rule.say);
         read("set", read_assignments, rule.set);
+        read_action();
         read_target();
+    }
+
+    void read_action() {
+        const Field* field = fields.get("do");
+        if (!field) return;
+        auto name = read_text(*field, ctx);
+        if (!name) {
+            ok = false;
+            return;
+        }
+        if (auto action = data_action_named(*name)) {
+            rule.action = *action;
+            return;
+        }
+        const auto close = did_you_mean(*name, data_action_names());
+        ctx.error(code::bad_value, value_at(*field, ctx), "`do: " + *name + "` is not something reframe can do",
+                  close.empty() ? "`do` is one of " + join(data_action_names()) : "did you mean '" + close + "'?");
+        ok = false;
     }
 
     std::optional<Target> read_flag_target(std::string_view key, Target::Kind kind) {
@@ -187,7 +206,7 @@ const std::vector<std::string>& when_keys() {
 }
 
 const std::vector<std::string>& then_keys() {
-    static const std::vector<std::string> keys{"say", "set", "goto", "call", "then", "return", "end"};
+    static const std::vector<std::string> keys{"say", "set", "do", "goto", "call", "then", "return", "end"};
     return keys;
 }
 

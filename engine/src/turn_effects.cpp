@@ -40,8 +40,26 @@ void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std:
         }
     }
     assign(rule.set);
+    apply_action(rule.action);
     say(rule.say, key);
     apply_target(rule.target, !rule.say.empty());
+}
+
+void TurnRunner::apply_action(DataAction action) {
+    switch (action) {
+        case DataAction::none:
+            return;
+        case DataAction::grant_transcripts:
+            session_.consent = consent_granted;
+            break;
+        case DataAction::decline_transcripts:
+            session_.consent = consent_declined;
+            break;
+        case DataAction::forget_me:
+        case DataAction::export_my_data:
+            break;  // the engine carries these out with the store, after the turn
+    }
+    action_ = action;
 }
 
 void TurnRunner::apply_target(const Target& target, bool said) {

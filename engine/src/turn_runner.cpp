@@ -25,6 +25,11 @@ Frame TurnRunner::entry_frame(const FlowSet& flows) {
 void TurnRunner::start_session(const FlowSet& flows, SessionState& session, std::uint64_t seed) {
     session.at = entry_frame(flows);
     session.stack.clear();
+    if (!flows.first_contact.flow.empty()) {
+        // The first-contact flow (the privacy notice) runs first and returns to the entry.
+        session.stack.push_back(session.at);
+        session.at = flows.first_contact;
+    }
     session.seed = seed ^ stable_hash(session.user);
 }
 
@@ -36,6 +41,13 @@ const State* TurnRunner::current_state() const {
 std::optional<std::string_view> TurnRunner::lookup(std::string_view name) const {
     if (name == "text") return std::string_view{text_};
     if (name == "clause") return std::string_view{clause_};
+    if (name == "consent") return std::string_view{session_.consent};
+    if (name.starts_with(resources_prefix)) {
+        const auto locale = session_.vars.find("locale");
+        return flows_.resources.find(locale != session_.vars.end() ? std::string_view{locale->second} : locale_,
+                                     name.substr(resources_prefix.size()));
+    }
+    if (auto it = flows_.setting_vars.find(name); it != flows_.setting_vars.end()) return std::string_view{it->second};
     if (auto it = session_.vars.find(std::string{name}); it != session_.vars.end()) return std::string_view{it->second};
     if (const Flow* flow = flows_.find_flow(session_.at.flow)) {
         if (auto it = flow->vars.find(std::string{name}); it != flow->vars.end()) return std::string_view{it->second};

@@ -36,6 +36,13 @@ public:
     /// Says the current state's prompt again (or the entry's, for a new session).
     void greet(Reply& reply);
 
+    /// The locale of `{resources.…}` when the session sets no `locale` variable (empty:
+    /// the resources' default).
+    void set_locale(std::string_view locale) { locale_ = locale; }
+
+    /// The data action of the rule that fired last in this turn (none if no rule asked).
+    DataAction action() const { return action_; }
+
 private:
     std::optional<RuleMatch> match_rule(const Transition& rule, const State* state) const;
     std::optional<RuleMatch> match_intents(const Transition& rule) const;
@@ -43,6 +50,7 @@ private:
     void fire(const Transition& rule, const RuleMatch& match, const std::string& key);
     bool captures_used(PatternId pattern) const;
     void apply_target(const Target& target, bool said);
+    void apply_action(DataAction action);
     void enter(const std::string& flow, const std::string& state);
     void end_conversation();
     void reset_to_entry();
@@ -63,6 +71,10 @@ private:
     bool ended_ = false;
     std::string clause_;  // the transient {clause}
     std::string text_;    // the transient {text}
+    std::string_view locale_;
+    DataAction action_ = DataAction::none;
+
+    static constexpr std::string_view resources_prefix = "resources.";
 };
 
 }  // namespace reframe

@@ -7,6 +7,8 @@
 /// atomically: a turn sees either the old or the new set, never a mix.
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +49,11 @@ struct EngineOptions {
     std::uint64_t seed = 0x7265667261;
     /// At most this many `next` hops in one turn (guards against loops).
     int max_hops = 16;
+    /// The locale of `{resources.…}` for sessions that set no `locale` variable; empty or
+    /// unknown: the resources' default locale.
+    std::string locale;
+    /// The time now, in unix seconds (transcript times, retention); tests move it.
+    std::function<std::int64_t()> clock;
 };
 
 struct EngineError {
@@ -69,6 +76,16 @@ public:
 
     /// Stateless: which intents, traps and safety categories a text shows.
     Classification classify(std::string_view text) const;
+
+    /// Everything stored about `user`, as the JSON document of data_export.hpp.
+    tl::expected<std::string, EngineError> export_data(const std::string& user);
+
+    /// Erases every row about `user`; true when there was a session.
+    tl::expected<bool, EngineError> forget(const std::string& user);
+
+    /// Erases transcript lines older than the flows' `transcript_days`; returns how many.
+    /// respond() also does this by itself, at most once an hour.
+    tl::expected<std::int64_t, EngineError> purge_expired();
 
     void reload(std::shared_ptr<const FlowSet> flows);
     std::shared_ptr<const FlowSet> flows() const;

@@ -8,11 +8,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "reframe/diagnostic.hpp"
 #include "reframe/pattern_set.hpp"
+#include "reframe/session.hpp"
 #include "reframe/template.hpp"
 
 namespace reframe {
@@ -65,6 +67,21 @@ struct Target {
     SourceLocation where;
 };
 
+/// What a rule does about the person's data, besides what it says (`do:` in YAML).
+/// The engine carries these out; flows only decide when.
+enum class DataAction {
+    none,
+    grant_transcripts,    // store a transcript of the conversation from the next message on
+    decline_transcripts,  // store none, and erase any stored so far
+    forget_me,            // after this reply, erase every row about the person
+    export_my_data,       // append everything stored about the person, as JSON
+};
+
+/// The YAML name of `action` ("forget_me"), and the action a name stands for.
+std::string_view data_action_name(DataAction action);
+std::optional<DataAction> data_action_named(std::string_view name);
+const std::vector<std::string>& data_action_names();
+
 /// One ordered rule of a state: all its conditions must hold.
 struct Transition {
     // --- when ---
@@ -78,6 +95,7 @@ struct Transition {
     // --- then ---
     std::vector<Assignment> set;
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
+    DataAction action = DataAction::none;
     Target target;
     SourceLocation where;
     std::string label;  // human description for explain ("intent self_critical -> reflect")
@@ -123,6 +141,16 @@ struct Interrupt {
     SourceLocation where;
 };
 
+/// Helplines and emergency numbers for one deployment (resources.yaml): every locale
+/// gives the same keys; templates read them as `{resources.key}`.
+struct Resources {
+    std::string default_locale;
+    std::map<std::string, std::map<std::string, std::string>> locales;
+
+    /// The text of `key` for `locale` (unknown or empty locale: the default one).
+    std::optional<std::string_view> find(std::string_view locale, std::string_view key) const;
+};
+
 struct FlowSet {
     std::vector<Flow> flows;
     std::unordered_map<std::string, std::size_t> flow_index;
@@ -137,7 +165,16 @@ struct FlowSet {
     /// Every variable some template or condition reads; a capture into any other name
     /// is never computed nor stored (less work, and less of what a person wrote kept).
     std::vector<std::string> used_variables;
-    std::string entry_flow;                 // where a new session starts
+    std::string entry_flow;  // where a new session starts
+    /// Where a person's very first conversation starts instead (the privacy notice);
+    /// its flow returns to the entry. Empty flow: straight to the entry.
+    Frame first_contact;
+    /// Safety and help resources per locale: `{resources.key}` in templates.
+    Resources resources;
+    /// How many days transcript lines are kept (settings.transcript_days).
+    int transcript_days = 30;
+    /// Settings templates may read, by their template name ("settings.transcript_days").
+    std::map<std::string, std::string, std::less<>> setting_vars;
     std::vector<Template> global_fallback;  // when nothing in the flow applies
 
     const Flow* find_flow(const std::string& flow_id) const;

@@ -19,10 +19,14 @@ struct Frame {
     bool operator==(const Frame&) const = default;
 };
 
+/// What a person chose about transcripts; until they choose, none is kept.
+inline constexpr const char* consent_granted = "granted";
+inline constexpr const char* consent_declined = "declined";
+
 struct SessionState {
     /// Bumped whenever the saved shape changes; `min_loadable_version` is the oldest
     /// saved shape this build can still read.
-    static constexpr int version = 1;
+    static constexpr int version = 2;
     static constexpr int min_loadable_version = 1;
 
     std::string user;
@@ -33,6 +37,7 @@ struct SessionState {
     std::uint64_t seed = 0;                   // per-session seed for variant choice
     std::uint64_t turns = 0;                  // messages handled so far
     bool greeted = false;                     // the entry state's prompt has been shown
+    std::string consent;                      // "", consent_granted or consent_declined (transcripts)
 
     bool operator==(const SessionState&) const = default;
 };

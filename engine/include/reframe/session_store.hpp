@@ -7,10 +7,12 @@
 /// Thread-safety: every implementation must allow update() from many threads at once;
 /// calls for the same user are serialised by the implementation.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -22,21 +24,57 @@ struct StoreError {
     std::string message;  // short, lower case: "database is locked"
 };
 
+/// One line of a transcript (kept only with the person's consent).
+struct TranscriptLine {
+    std::int64_t at = 0;     // unix seconds
+    std::uint64_t turn = 0;  // the session's turn number
+    std::string speaker;     // "person" or "bot"
+    std::string text;
+    bool operator==(const TranscriptLine&) const = default;
+};
+
+/// What a turn asks of the store besides saving the session, in the same transaction.
+struct TurnWrites {
+    bool forget = false;                     // erase every row about the person; save nothing
+    bool erase_transcript = false;           // erase the stored transcript (before appending)
+    std::vector<TranscriptLine> transcript;  // lines to append
+};
+
+/// Everything stored about one person.
+struct StoredData {
+    std::optional<SessionState> session;
+    std::vector<TranscriptLine> transcript;  // oldest first
+};
+
 class SessionStore {
 public:
+    using Turn = std::function<void(SessionState& state, bool is_new, TurnWrites& writes)>;
+    using SessionTurn = std::function<void(SessionState& state, bool is_new)>;
+
     virtual ~SessionStore() = default;
 
     /// One turn, in one transaction: loads the user's session (or a fresh one with
-    /// `user` filled in and `is_new` true), runs `turn` on it, saves what it leaves and
-    /// commits. When `turn` throws, nothing is saved and the exception propagates.
-    virtual tl::expected<void, StoreError> update(
-        const std::string& user, const std::function<void(SessionState& state, bool is_new)>& turn) = 0;
+    /// `user` filled in and `is_new` true), runs `turn` on it, then carries out `writes`
+    /// and saves the session (unless `writes.forget`) and commits. When `turn` throws,
+    /// nothing is saved and the exception propagates.
+    virtual tl::expected<void, StoreError> update(const std::string& user, const Turn& turn) = 0;
+
+    /// update() for a turn that only changes the session.
+    tl::expected<void, StoreError> update(const std::string& user, const SessionTurn& turn) {
+        return update(user, Turn([&turn](SessionState& state, bool is_new, TurnWrites&) { turn(state, is_new); }));
+    }
 
     /// The saved session, if any, without changing it.
     virtual tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) = 0;
 
     /// Erases every row about `user`. Returns how many sessions were erased (0 or 1).
     virtual tl::expected<int, StoreError> erase(const std::string& user) = 0;
+
+    /// Everything stored about `user` (for "export my data").
+    virtual tl::expected<StoredData, StoreError> export_data(const std::string& user) = 0;
+
+    /// Erases transcript lines written before `before` (unix seconds); returns how many.
+    virtual tl::expected<std::int64_t, StoreError> purge_transcripts(std::int64_t before) = 0;
 };
 
 struct StoreOptions {
