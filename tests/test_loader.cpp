@@ -479,3 +479,126 @@ TEST_CASE("safety: flows cannot answer crisis, interrupts cannot outrank safety"
     REQUIRE_FALSE(sneaky.has_value());
     CHECK(has_code(sneaky.error(), "RF0401"));
 }
+
+namespace {
+
+/// Loads a folder with main.yaml = settings + `body`, and resources.yaml = `resources`.
+tl::expected<reframe::LoadResult, Diagnostics> load_privacy_case(const std::string& settings_text,
+                                                                 const std::string& body,
+                                                                 const std::string& resources = {}) {
+    TempFolder folder;
+    folder.write("settings.yaml", settings_text);
+    folder.write("main.yaml", body);
+    if (!resources.empty()) folder.write("resources.yaml", resources);
+    return reframe::load_flow_dir(folder.path());
+}
+
+const char* const two_locales = R"yaml(resources:
+  default: intl
+  locales:
+    intl:
+      emergency_number: "your local emergency number"
+      crisis_line: "a crisis line"
+    gb:
+      emergency_number: "999"
+      crisis_line: "Samaritans on 116 123"
+)yaml";
+
+const char* const consent_flow = R"yaml(flow: main
+start: a
+states:
+  a:
+    say: "Call {resources.emergency_number}. Transcripts last {settings.transcript_days} days."
+    on:
+      - intent: yes
+        do: grant_transcripts
+        end: true
+      - if: consent
+        do: forget_me
+        end: true
+intents:
+  yes:
+    patterns: ["yes"]
+)yaml";
+
+}  // namespace
+
+TEST_CASE("privacy settings, data actions and resources load into the model", "[loader][privacy]") {
+    const auto result = load_privacy_case("settings:\n  entry: main\n  first_contact: main\n  transcript_days: 7\n",
+                                          consent_flow, two_locales);
+    INFO((result ? render(result->warnings) : render(result.error())));
+    REQUIRE(result.has_value());
+    const auto& set = *result->flows;
+    CHECK(set.first_contact == reframe::Frame{"main", "a"});
+    CHECK(set.transcript_days == 7);
+    CHECK(set.resources.default_locale == "intl");
+    CHECK(set.resources.find("gb", "crisis_line") == std::optional<std::string_view>{"Samaritans on 116 123"});
+    CHECK(set.resources.find("xx", "crisis_line") == std::optional<std::string_view>{"a crisis line"});
+    const auto& rules = set.flows.front().states.front().on;
+    CHECK(rules.at(0).action == reframe::DataAction::grant_transcripts);
+    CHECK(rules.at(1).action == reframe::DataAction::forget_me);
+}
+
+TEST_CASE("privacy and resources mistakes are diagnostics with a fix", "[loader][privacy]") {
+    const std::string entry = "settings:\n  entry: main\n";
+    SECTION("an unknown data action suggests the closest") {
+        std::string body = consent_flow;
+        body.replace(body.find("do: forget_me"), 13, "do: forget_my");
+        const auto result = load_privacy_case(entry, body, two_locales);
+        REQUIRE_FALSE(result);
+        const Diagnostic* d = find_code(result.error(), "RF0111");
+        REQUIRE(d != nullptr);
+        CHECK(d->hint == "did you mean 'forget_me'?");
+    }
+    SECTION("a resource no locale gives is an undefined variable") {
+        std::string body = consent_flow;
+        body.replace(body.find("resources.emergency_number"), 26, "resources.emergency_numbr");
+        const auto result = load_privacy_case(entry, body, two_locales);
+        REQUIRE_FALSE(result);
+        const Diagnostic* d = find_code(result.error(), "RF0206");
+        REQUIRE(d != nullptr);
+        CHECK(d->hint == "did you mean 'resources.emergency_number'?");
+    }
+    SECTION("templates cannot read resources when there are none") {
+        const auto result = load_privacy_case(entry, consent_flow);
+        REQUIRE_FALSE(result);
+        CHECK(has_code(result.error(), "RF0206"));
+    }
+    SECTION("a locale that lacks a resource of the default one") {
+        std::string resources = two_locales;
+        resources.erase(resources.find("      crisis_line: \"Samaritans"));
+        const auto result = load_privacy_case(entry, consent_flow, resources);
+        REQUIRE_FALSE(result);
+        const Diagnostic* d = find_code(result.error(), "RF0108");
+        REQUIRE(d != nullptr);
+        CHECK(d->message == "locale 'gb' has no 'crisis_line'");
+    }
+    SECTION("a default locale that is not given") {
+        std::string resources = two_locales;
+        resources.replace(resources.find("default: intl"), 13, "default: fr");
+        const auto result = load_privacy_case(entry, consent_flow, resources);
+        REQUIRE_FALSE(result);
+        CHECK(has_code(result.error(), "RF0111"));
+    }
+    SECTION("a first-contact flow that does not exist") {
+        const auto result = load_privacy_case(entry + "  first_contact: mian\n", consent_flow, two_locales);
+        REQUIRE_FALSE(result);
+        const Diagnostic* d = find_code(result.error(), "RF0202");
+        REQUIRE(d != nullptr);
+        CHECK(d->hint == "did you mean 'main'?");
+    }
+    SECTION("flows cannot set the person's consent") {
+        std::string body = consent_flow;
+        body.replace(body.find("do: grant_transcripts"), 21, "set: {consent: granted}");
+        const auto result = load_privacy_case(entry, body, two_locales);
+        REQUIRE_FALSE(result);
+        const Diagnostic* d = find_code(result.error(), "RF0109");
+        REQUIRE(d != nullptr);
+        CHECK(d->message == "`consent` is read-only: reframe fills it in");
+    }
+    SECTION("transcript days out of range") {
+        const auto result = load_privacy_case(entry + "  transcript_days: 0\n", consent_flow, two_locales);
+        REQUIRE_FALSE(result);
+        CHECK(has_code(result.error(), "RF0111"));
+    }
+}

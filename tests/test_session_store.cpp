@@ -408,3 +408,95 @@ TEST_CASE("two file stores on one database lose no turns", "[store]") {
     CHECK(count_of(*first, "shared") == 4 * turns);
     CHECK(session_rows(path) == 1);
 }
+
+namespace {
+
+reframe::TranscriptLine line(std::int64_t at, const std::string& speaker, const std::string& text) {
+    return reframe::TranscriptLine{at, 1, speaker, text};
+}
+
+/// A turn that counts and appends `lines` to the transcript.
+SessionStore::Turn with_lines(std::vector<reframe::TranscriptLine> lines) {
+    return [lines = std::move(lines)](SessionState& state, bool is_new, reframe::TurnWrites& writes) {
+        count_turn(state, is_new);
+        writes.transcript = lines;
+    };
+}
+
+}  // namespace
+
+TEST_CASE("transcript lines are written with the turn, exported, purged and erased", "[store][privacy]") {
+    TempDir dir;
+    const std::string path = GENERATE(as<std::string>{}, ":memory:", "file");
+    auto store = open_store(path == ":memory:" ? fs::path(path) : dir.file("sessions.db"));
+
+    REQUIRE(store->update("ana", with_lines({line(100, "person", "first"), line(100, "bot", "reply one")})));
+    REQUIRE(store->update("ana", with_lines({line(200, "person", "second")})));
+    REQUIRE(store->update("ben", with_lines({line(150, "person", "ben's")})));
+
+    auto ana = store->export_data("ana");
+    REQUIRE(ana);
+    REQUIRE(ana->session);
+    CHECK(ana->session->turns == 2);
+    CHECK(ana->transcript == std::vector<reframe::TranscriptLine>{line(100, "person", "first"),
+                                                                  line(100, "bot", "reply one"),
+                                                                  line(200, "person", "second")});
+
+    SECTION("purge removes lines older than the cut-off, for everyone") {
+        auto purged = store->purge_transcripts(160);
+        REQUIRE(purged);
+        CHECK(*purged == 3);
+        CHECK(store->export_data("ana")->transcript ==
+              std::vector<reframe::TranscriptLine>{line(200, "person", "second")});
+        CHECK(store->export_data("ben")->transcript.empty());
+        CHECK(store->export_data("ana")->session.has_value());  // sessions are not transcripts
+    }
+    SECTION("a turn may erase the transcript before appending") {
+        REQUIRE(store->update("ana", [](SessionState& state, bool is_new, reframe::TurnWrites& writes) {
+            count_turn(state, is_new);
+            writes.erase_transcript = true;
+        }));
+        CHECK(store->export_data("ana")->transcript.empty());
+        CHECK(store->export_data("ben")->transcript.size() == 1);
+    }
+    SECTION("a turn that forgets leaves nothing about the person, and nothing is saved") {
+        REQUIRE(store->update("ana", [](SessionState& state, bool is_new, reframe::TurnWrites& writes) {
+            count_turn(state, is_new);
+            writes.transcript.push_back(line(300, "person", "never kept"));
+            writes.forget = true;
+        }));
+        auto gone = store->export_data("ana");
+        REQUIRE(gone);
+        CHECK_FALSE(gone->session);
+        CHECK(gone->transcript.empty());
+        CHECK(store->export_data("ben")->transcript.size() == 1);
+    }
+    SECTION("erase removes the transcript with the session") {
+        CHECK(*store->erase("ana") == 1);
+        CHECK(store->export_data("ana")->transcript.empty());
+    }
+}
+
+TEST_CASE("a schema 1 database is migrated and keeps its sessions", "[store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("old.db");
+    {
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec(
+            "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+            " state TEXT NOT NULL, updated_at INTEGER NOT NULL)");
+        db.exec(
+            "INSERT INTO sessions VALUES ('old', 1,"
+            " '{\"v\":1,\"a\":[\"f\",\"s\"],\"k\":[],\"x\":{},\"l\":{},\"s\":0,\"n\":4,\"g\":true}', 0)");
+        db.exec("PRAGMA user_version = 1");
+    }
+    auto store = open_store(path);
+    auto old = store->load("old");
+    REQUIRE(old);
+    REQUIRE(old->has_value());
+    CHECK((*old)->turns == 4);
+    CHECK((*old)->consent.empty());
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    CHECK(db.tableExists("transcripts"));
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == reframe::SqliteSessionStore::schema_version());
+}

@@ -105,6 +105,14 @@ std::optional<std::vector<Assignment>> read_assignments(const Field& field, File
     std::vector<Assignment> assignments;
     bool ok = true;
     for (const auto& entry : *entries) {
+        if (entry.name == "text" || entry.name == "clause" || entry.name == "consent") {
+            ctx.error(code::bad_name, ctx.at(entry.key), "`" + entry.name + "` is read-only: reframe fills it in",
+                      entry.name == "consent" ? "the person's choice changes only through `do: grant_transcripts` or "
+                                                "`do: decline_transcripts`"
+                                              : "`set` a variable of your own name instead");
+            ok = false;
+            continue;
+        }
         ctx.state().declared_vars.insert(entry.name);
         if (entry.value.IsNull()) {
             assignments.push_back({entry.name, Template{}});
