@@ -15,7 +15,8 @@ const std::string engine_flows = "--flows '" + fixture("engine") + "'";
 
 TEST_CASE("every subcommand has --help", "[cli]") {
     TempDir dir;
-    for (const std::string sub : {"", "console ", "replay ", "classify ", "lint ", "test "}) {
+    for (const std::string sub : {"", "console ", "replay ", "classify ", "lint ", "test ", "data ", "data export ",
+                                  "data forget ", "data purge "}) {
         auto run = run_reframe(sub + "--help", "", dir);
         INFO(sub);
         CHECK(run.status == 0);
@@ -143,4 +144,48 @@ TEST_CASE("a database path that cannot be opened is a clear error", "[cli][store
     auto run = run_reframe("console --json --db '" + dir.path().string() + "' " + engine_flows, "hello\n", dir);
     CHECK(run.status != 0);
     CHECK(run.err.find("cannot open the database") != std::string::npos);
+}
+
+TEST_CASE("data export, forget and purge answer an operator's requests", "[cli][privacy]") {
+    TempDir dir;
+    const auto db = "--db '" + dir.file("sessions.db").string() + "' ";
+    auto chat = run_reframe("console --json --user ana " + db, "yes keep a transcript\nI am useless today\n", dir);
+    REQUIRE(chat.status == 0);
+
+    auto exported = run_reframe("data export --user ana " + db, "", dir);
+    REQUIRE(exported.status == 0);
+    const auto document = json::parse(exported.out);
+    CHECK(document["user"] == "ana");
+    CHECK(document["session"]["consent"] == "granted");
+    REQUIRE(document["transcript"].size() >= 2);
+    CHECK(document["transcript"][0]["text"] == "I am useless today");
+
+    auto refused = run_reframe("data forget --user ana " + db, "", dir);
+    CHECK(refused.status == 2);
+    CHECK_THAT(refused.err, Catch::Contains("--yes"));
+    CHECK(json::parse(run_reframe("data export --user ana " + db, "", dir).out)["session"].is_object());
+
+    auto forgotten = run_reframe("data forget --yes --user ana " + db, "", dir);
+    CHECK(forgotten.status == 0);
+    CHECK_THAT(forgotten.out, Catch::Contains("erased everything"));
+    const auto after = json::parse(run_reframe("data export --user ana " + db, "", dir).out);
+    CHECK(after["session"].is_null());
+    CHECK(after["transcript"].empty());
+
+    auto purge = run_reframe("data purge " + db, "", dir);
+    CHECK(purge.status == 0);
+    CHECK_THAT(purge.out, Catch::Contains("older than 30 day(s)"));
+
+    CHECK(run_reframe("data export " + db, "", dir).status != 0);  // --user is required
+}
+
+TEST_CASE("--locale picks the safety resources, and an unknown one is an error", "[cli][privacy][safety]") {
+    TempDir dir;
+    auto uk = run_reframe("console --json --locale gb --db :memory:", "i want to kill myself\n", dir);
+    REQUIRE(uk.status == 0);
+    CHECK_THAT(uk.out, Catch::Contains("116 123"));
+    auto unknown = run_reframe("console --json --locale xx --db :memory:", "hello\n", dir);
+    CHECK(unknown.status == 1);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown locale 'xx'"));
+    CHECK_THAT(unknown.err, Catch::Contains("gb"));
 }

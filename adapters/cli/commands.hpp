@@ -25,4 +25,13 @@ int run_lint(const std::vector<std::string>& paths, std::ostream& out);
 int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
                            std::ostream& err);
 
+/// Prints everything stored about `user` as export JSON.
+int run_data_export(Engine& engine, const std::string& user, std::ostream& out, std::ostream& err);
+
+/// Erases every row about `user`; refuses (exit 2) unless `confirmed`.
+int run_data_forget(Engine& engine, const std::string& user, bool confirmed, std::ostream& out, std::ostream& err);
+
+/// Erases transcript lines older than the flows' transcript_days.
+int run_data_purge(Engine& engine, std::ostream& out, std::ostream& err);
+
 }  // namespace reframe::cli

@@ -14,7 +14,9 @@ struct Args {
     std::string flows;
     std::string db;
     std::string user = "console";
+    std::string locale;
     bool json = false;
+    bool yes = false;
     bool stats = false;
     std::vector<std::string> paths;
 };
@@ -29,8 +31,14 @@ void add_db_option(CLI::App& cmd, Args& args) {
                    "(default: $REFRAME_DB or ~/.local/share/reframe/reframe.db)");
 }
 
+void add_locale_option(CLI::App& cmd, Args& args) {
+    cmd.add_option("--locale", args.locale,
+                   "Locale of the safety resources in resources.yaml, e.g. gb or us "
+                   "(default: $REFRAME_LOCALE, else the file's default)");
+}
+
 int console_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, args.db}, std::cerr);
+    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale}, std::cerr);
     if (!engine) return 1;
     reframe::console::ConsoleOptions options;
     options.user = args.user;
@@ -40,15 +48,25 @@ int console_command(const Args& args) {
 }
 
 int replay_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, args.db}, std::cerr);
+    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale}, std::cerr);
     if (!engine) return 1;
     return reframe::cli::run_replay(*engine, std::cin, std::cout, std::cerr, args.stats);
 }
 
 int classify_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, ":memory:"}, std::cerr);
+    auto engine = reframe::cli::make_engine({args.flows, ":memory:", {}}, std::cerr);
     if (!engine) return 1;
     return reframe::cli::run_classify(*engine, std::cin, std::cout, args.json);
+}
+
+int data_command(const CLI::App& data, const Args& args) {
+    auto engine = reframe::cli::make_engine({args.flows, args.db, {}}, std::cerr);
+    if (!engine) return 1;
+    if (data.got_subcommand("export")) return reframe::cli::run_data_export(*engine, args.user, std::cout, std::cerr);
+    if (data.got_subcommand("forget")) {
+        return reframe::cli::run_data_forget(*engine, args.user, args.yes, std::cout, std::cerr);
+    }
+    return reframe::cli::run_data_purge(*engine, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -62,12 +80,14 @@ int main(int argc, char** argv) {
     auto* console = app.add_subcommand("console", "Chat in the terminal (one message per line without a TTY)");
     add_flows_option(*console, args);
     add_db_option(*console, args);
+    add_locale_option(*console, args);
     console->add_option("--user", args.user, "Who is talking (default: console)");
     console->add_flag("--json", args.json, "Print one JSON line per turn");
 
     auto* replay = app.add_subcommand("replay", "Replay JSON lines {\"user\",\"text\"} from stdin, one turn line each");
     add_flows_option(*replay, args);
     add_db_option(*replay, args);
+    add_locale_option(*replay, args);
     replay->add_flag("--stats", args.stats, "At the end, print turns/s and p50/p99 turn latency (JSON) to stderr");
 
     auto* classify = app.add_subcommand("classify", "Classify one text per stdin line (stateless)");
@@ -81,6 +101,18 @@ int main(int argc, char** argv) {
     test->add_option("paths", args.paths, "Test files or folders")->required();
     add_flows_option(*test, args);
 
+    auto* data = app.add_subcommand("data", "A person's stored data: export it, forget it, purge old transcripts");
+    data->require_subcommand(1);
+    auto* export_cmd = data->add_subcommand("export", "Print everything stored about a person, as JSON");
+    auto* forget_cmd = data->add_subcommand("forget", "Erase every row about a person (needs --yes)");
+    auto* purge_cmd = data->add_subcommand("purge", "Erase transcript lines older than settings.transcript_days");
+    for (auto* cmd : {export_cmd, forget_cmd, purge_cmd}) {
+        add_flows_option(*cmd, args);
+        add_db_option(*cmd, args);
+    }
+    for (auto* cmd : {export_cmd, forget_cmd}) cmd->add_option("--user", args.user, "The person's user id")->required();
+    forget_cmd->add_flag("--yes", args.yes, "Confirm: this cannot be undone");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -89,6 +121,7 @@ int main(int argc, char** argv) {
     if (console->parsed()) return console_command(args);
     if (replay->parsed()) return replay_command(args);
     if (classify->parsed()) return classify_command(args);
+    if (data->parsed()) return data_command(*data, args);
     if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
     return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr);
 }

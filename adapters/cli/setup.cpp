@@ -1,5 +1,6 @@
 #include "setup.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "paths.hpp"
@@ -19,9 +20,27 @@ std::shared_ptr<const FlowSet> load_flows_or_report(const std::string& dir, std:
     return loaded->flows;
 }
 
+std::optional<std::string> choose_locale(const FlowSet& flows, std::string locale, std::ostream& err) {
+    if (locale.empty()) {
+        if (const char* env = std::getenv("REFRAME_LOCALE")) locale = env;
+    }
+    if (locale.empty() || flows.resources.locales.contains(locale)) return locale;
+    std::string known;
+    for (const auto& entry : flows.resources.locales) known += (known.empty() ? "" : ", ") + entry.first;
+    err << "reframe: error: unknown locale '" << locale << "'"
+        << (known.empty() ? std::string{": the flows give no resources"} : "; the locales are: " + known) << '\n';
+    return std::nullopt;
+}
+
 std::unique_ptr<Engine> make_engine(const EngineSetup& setup, std::ostream& err) {
     auto flows = load_flows_or_report(setup.flows_dir, err);
     if (!flows) return nullptr;
+    EngineOptions options;
+    if (auto locale = choose_locale(*flows, setup.locale, err)) {
+        options.locale = std::move(*locale);
+    } else {
+        return nullptr;
+    }
     StoreOptions store_options;
     store_options.path = setup.db_path.empty() ? default_db_path() : setup.db_path;
     auto store = open_session_store(store_options);
@@ -30,7 +49,7 @@ std::unique_ptr<Engine> make_engine(const EngineSetup& setup, std::ostream& err)
             << '\n';
         return nullptr;
     }
-    return std::make_unique<Engine>(std::move(flows), std::move(*store));
+    return std::make_unique<Engine>(std::move(flows), std::move(*store), options);
 }
 
 }  // namespace reframe::cli

@@ -14,10 +14,15 @@ namespace reframe::cli {
 struct EngineSetup {
     std::string flows_dir;  // empty: the default
     std::string db_path;    // empty: the default; ":memory:" keeps nothing
+    std::string locale;     // of the safety resources; empty: $REFRAME_LOCALE, else the default
 };
 
 /// The loaded flows, or nothing after printing every diagnostic to `err`.
 std::shared_ptr<const FlowSet> load_flows_or_report(const std::string& dir, std::ostream& err);
+
+/// `locale` (or $REFRAME_LOCALE when it is empty) if the flows' resources know it; empty
+/// for the default; nothing after printing the known locales to `err`.
+std::optional<std::string> choose_locale(const FlowSet& flows, std::string locale, std::ostream& err);
 
 /// A ready engine, or nothing after printing why to `err`.
 std::unique_ptr<Engine> make_engine(const EngineSetup& setup, std::ostream& err);
