@@ -179,7 +179,7 @@ TEST_CASE("data export, forget and purge answer an operator's requests", "[cli][
     CHECK(run_reframe("data export " + db, "", dir).status != 0);  // --user is required
 }
 
-TEST_CASE("--locale picks the safety resources, and an unknown one is an error", "[cli][privacy][safety]") {
+TEST_CASE("the locale option picks the safety resources, and an unknown one is an error", "[cli][privacy][safety]") {
     TempDir dir;
     auto uk = run_reframe("console --json --locale gb --db :memory:", "i want to kill myself\n", dir);
     REQUIRE(uk.status == 0);
