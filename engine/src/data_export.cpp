@@ -44,12 +44,17 @@ std::string export_json(const std::string& user, const StoredData& data, std::in
         transcript.push_back(
             {{"at", iso_utc(line.at)}, {"turn", line.turn}, {"speaker", line.speaker}, {"text", line.text}});
     }
+    json measures = json::array();
+    for (const auto& m : data.measures) {
+        measures.push_back({{"at", iso_utc(m.at)}, {"name", m.name}, {"value", m.value}});
+    }
     const json document{{"format", "reframe-export"},
                         {"version", 1},
                         {"user", user},
                         {"exported_at", iso_utc(now_unix_seconds)},
                         {"session", data.session ? session_json(*data.session) : json(nullptr)},
-                        {"transcript", std::move(transcript)}};
+                        {"transcript", std::move(transcript)},
+                        {"check_ins", std::move(measures)}};
     return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -101,6 +101,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
         static const Analysis nothing;
         TurnRunner runner(*set, session, analysis ? *analysis : nothing, options.max_hops);
         runner.set_locale(options.locale);
+        runner.set_now(at);
         if (analysis) {
             runner.handle_message(reply);
         } else {
@@ -109,6 +110,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
         action = runner.action();
         writes.forget = action == DataAction::forget_me;
         writes.erase_transcript = action == DataAction::decline_transcripts;
+        for (const auto& [name, value] : runner.recorded()) writes.measures.push_back(Measure{at, name, value});
         if (recording && session.consent == consent_granted && !writes.forget) {
             record(writes, session, at, text, reply);
         }

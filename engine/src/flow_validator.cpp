@@ -4,6 +4,7 @@
 #include <set>
 
 #include "loader_codes.hpp"
+#include "reframe/history.hpp"
 #include "yaml_fields.hpp"
 
 namespace reframe::loader_detail {
@@ -62,6 +63,10 @@ void check_var_uses(LoadState& state) {
     known.insert({"text", "clause", "consent"});
     state.set.setting_vars["settings.transcript_days"] = std::to_string(state.set.transcript_days);
     for (const auto& entry : state.set.setting_vars) known.insert(entry.first);
+    known.insert("history.days");
+    for (const auto& measure : state.measure_names) {
+        for (const auto& field : history_fields()) known.insert("history." + measure + "." + field);
+    }
     const auto& resources = state.set.resources;
     if (const auto it = resources.locales.find(resources.default_locale); it != resources.locales.end()) {
         for (const auto& entry : it->second) known.insert("resources." + entry.first);

@@ -41,6 +41,7 @@ struct LoadState {
     FlowSet set;
     Diagnostics diagnostics;
     std::set<std::string> declared_vars;  // `vars` and `set` targets
+    std::set<std::string> measure_names;  // `record` targets
     std::vector<NameUse> var_uses;
     std::vector<NameUse> intent_uses;
     std::vector<NameUse> tag_uses;

@@ -1,6 +1,7 @@
 #include "memory_session_store.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace reframe {
@@ -24,7 +25,12 @@ tl::expected<void, StoreError> MemorySessionStore::update(const std::string& use
     if (writes.forget) {
         sessions_.erase(user);
         transcripts_.erase(user);
+        measures_.erase(user);
         return {};
+    }
+    if (!writes.measures.empty()) {
+        auto& kept = measures_[user];
+        std::move(writes.measures.begin(), writes.measures.end(), std::back_inserter(kept));
     }
     if (writes.erase_transcript) transcripts_.erase(user);
     if (!writes.transcript.empty()) {
@@ -49,6 +55,7 @@ tl::expected<std::optional<SessionState>, StoreError> MemorySessionStore::load(c
 tl::expected<int, StoreError> MemorySessionStore::erase(const std::string& user) {
     const std::lock_guard lock(mutex_);
     transcripts_.erase(user);
+    measures_.erase(user);
     return sessions_.erase(user) == 0 ? 0 : 1;
 }
 
@@ -57,6 +64,7 @@ tl::expected<StoredData, StoreError> MemorySessionStore::export_data(const std::
     StoredData data;
     if (const auto found = sessions_.find(user); found != sessions_.end()) data.session = found->second;
     if (const auto found = transcripts_.find(user); found != transcripts_.end()) data.transcript = found->second;
+    if (const auto found = measures_.find(user); found != measures_.end()) data.measures = found->second;
     return data;
 }
 

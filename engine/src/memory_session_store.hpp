@@ -35,6 +35,7 @@ private:
     std::mutex mutex_;
     std::unordered_map<std::string, SessionState> sessions_;
     std::unordered_map<std::string, std::vector<TranscriptLine>> transcripts_;
+    std::unordered_map<std::string, std::vector<Measure>> measures_;
 };
 
 }  // namespace reframe

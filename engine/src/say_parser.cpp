@@ -131,4 +131,24 @@ std::optional<std::vector<Assignment>> read_assignments(const Field& field, File
     return assignments;
 }
 
+std::optional<std::vector<Assignment>> read_records(const Field& field, FileContext& ctx) {
+    auto entries = read_named(field, ctx, "measure", code::duplicate_key);
+    if (!entries) return std::nullopt;
+    std::vector<Assignment> records;
+    bool ok = true;
+    for (const auto& entry : *entries) {
+        ctx.state().measure_names.insert(entry.name);
+        if (!entry.value.IsScalar()) {
+            wrong_type(entry, ctx, "a text, such as \"{pain}\"");
+            ok = false;
+            continue;
+        }
+        auto compiled = compile_template(entry.value, ctx);
+        if (compiled) records.push_back({entry.name, std::move(*compiled)});
+        ok = ok && compiled.has_value();
+    }
+    if (!ok) return std::nullopt;
+    return records;
+}
+
 }  // namespace reframe::loader_detail

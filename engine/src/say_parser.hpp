@@ -25,4 +25,7 @@ std::optional<std::vector<Template>> read_templates(const Field& field, FileCont
 /// `set: {name: "template", …}`; every name becomes a known variable.
 std::optional<std::vector<Assignment>> read_assignments(const Field& field, FileContext& ctx);
 
+/// Reads `record:` (measure name -> template) and notes each measure name.
+std::optional<std::vector<Assignment>> read_records(const Field& field, FileContext& ctx);
+
 }  // namespace reframe::loader_detail

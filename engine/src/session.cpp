@@ -12,10 +12,11 @@
 #include <string_view>
 #include <utility>
 
-// Saved shape, version 2 (version 1 lacked "c", which stays optional). Keys are short because every turn writes them,
-// and "v" comes first. `user` is not saved: the store keeps it as the row's key.
+// Saved shape, version 3 (version 1 lacked "c" and "h", version 2 "h"; both stay optional). Keys are short because
+// every turn writes them, and "v" comes first. `user` is not saved: the store keeps it as the row's key.
 //   {"v":1, "a":[flow,state], "k":[[flow,state],...], "x":{name:value,...},
-//    "l":{"flow.state":index,...}, "s":seed, "n":turns, "g":greeted, "c":consent}
+//    "l":{"flow.state":index,...}, "s":seed, "n":turns, "g":greeted, "c":consent,
+//    "h":{measure:[[day,value],...],...}}
 // Both directions avoid a JSON document tree (this is the store's hot path): serialize()
 // writes text directly and deserialize() reads nlohmann's SAX events into the state.
 
@@ -109,7 +110,7 @@ void append_object(std::string& out, const Map& map, AppendValue append_value) {
     out += '}';
 }
 
-enum class Field { none, version, at, stack, vars, last_variant, seed, turns, greeted, consent, unknown };
+enum class Field { none, version, at, stack, vars, last_variant, seed, turns, greeted, consent, history, unknown };
 
 constexpr unsigned bit(Field field) { return 1U << static_cast<unsigned>(field); }
 
@@ -137,6 +138,8 @@ Field field_named(std::string_view key) {
             return Field::greeted;
         case 'c':
             return Field::consent;
+        case 'h':
+            return Field::history;
         default:
             return Field::unknown;
     }
@@ -160,6 +163,8 @@ const char* field_description(Field field) {
             return "greeting flag";
         case Field::consent:
             return "consent";
+        case Field::history:
+            return "check-in history";
         default:
             return "field";
     }
@@ -218,9 +223,11 @@ private:
     bool syntax_error_ = false;
     bool not_object_ = false;
     std::string error_;
-    std::string key_;        // the key of the current entry of "x" or "l"
-    Frame frame_;            // the frame of "k" being read
-    std::size_t items_ = 0;  // strings read into the current frame
+    std::string key_;                           // the key of the current entry of "x" or "l"
+    Frame frame_;                               // the frame of "k" being read
+    DayValue day_;                              // the [day, value] of "h" being read
+    std::vector<DayValue>* measure_ = nullptr;  // the measure of "h" being read
+    std::size_t items_ = 0;                     // strings read into the current frame
 };
 
 bool SessionReader::boolean(bool value) {
@@ -247,6 +254,12 @@ bool SessionReader::number_unsigned(number_unsigned_t value) {
         (field_ == Field::seed ? state_.seed : state_.turns) = value;
         return done();
     }
+    if (in(Field::history, 4) && items_ == 0 &&
+        value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        day_ = DayValue{static_cast<std::int64_t>(value), {}};
+        ++items_;
+        return true;
+    }
     if (in(Field::last_variant, 2) && value <= static_cast<unsigned>(std::numeric_limits<int>::max())) {
         state_.last_variant.insert_or_assign(std::move(key_), static_cast<int>(value));
         return true;
@@ -264,6 +277,12 @@ bool SessionReader::string(string_t& value) {
         state_.vars.insert_or_assign(std::move(key_), std::move(value));
         return true;
     }
+    if (in(Field::history, 4)) {
+        if (items_ != 1) return bad();
+        day_.value = std::move(value);
+        ++items_;
+        return true;
+    }
     Frame* frame = in(Field::at, 2) ? &state_.at : in(Field::stack, 3) ? &frame_ : nullptr;
     if (frame == nullptr || items_ >= 2) return bad();
     (items_++ == 0 ? frame->flow : frame->state) = std::move(value);
@@ -271,7 +290,7 @@ bool SessionReader::string(string_t& value) {
 }
 
 bool SessionReader::start_object(std::size_t /*elements*/) {
-    const bool fits = depth_ == 0 || in(Field::vars, 1) || in(Field::last_variant, 1);
+    const bool fits = depth_ == 0 || in(Field::vars, 1) || in(Field::last_variant, 1) || in(Field::history, 1);
     if (!fits) bad();  // before ++depth_, so that it names the enclosing field
     ++depth_;
     return true;
@@ -295,8 +314,13 @@ bool SessionReader::end_object() {
 }
 
 bool SessionReader::start_array(std::size_t /*elements*/) {
-    const bool fits = in(Field::at, 1) || in(Field::stack, 1) || in(Field::stack, 2);
+    const bool fits = in(Field::at, 1) || in(Field::stack, 1) || in(Field::stack, 2) || in(Field::history, 2) ||
+                      in(Field::history, 3);
     if (!fits) bad();
+    if (in(Field::history, 2)) {
+        measure_ = &state_.history[key_];
+        measure_->clear();
+    }
     ++depth_;
     if (in(Field::stack, 3)) frame_ = Frame{};
     items_ = 0;
@@ -312,6 +336,11 @@ bool SessionReader::end_array() {
         return true;
     }
     if (in(Field::stack, 1)) return done();
+    if (in(Field::history, 3)) {
+        if (items_ != 2 || measure_ == nullptr) return bad();
+        measure_->push_back(std::move(day_));
+        return true;
+    }
     return true;
 }
 
@@ -361,6 +390,21 @@ std::string serialize(const SessionState& state) {
     if (!state.consent.empty()) {
         out += ",\"c\":";
         append_string(out, state.consent);
+    }
+    if (!state.history.empty()) {
+        out += ",\"h\":";
+        append_object(out, state.history, [](std::string& o, const std::vector<DayValue>& values) {
+            o += '[';
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                if (i != 0) o += ',';
+                o += '[';
+                append_number(o, values[i].day);
+                o += ',';
+                append_string(o, values[i].value);
+                o += ']';
+            }
+            o += ']';
+        });
     }
     out += '}';
     return out;

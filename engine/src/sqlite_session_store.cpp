@@ -24,6 +24,10 @@ constexpr auto migrations = std::to_array<const char*>({
     " turn INTEGER NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL);"
     " CREATE INDEX transcripts_by_user ON transcripts (user_id, id);"
     " CREATE INDEX transcripts_by_time ON transcripts (at)",
+    // 3: check-in values (a rule's `record:`), kept until the person asks to be forgotten.
+    "CREATE TABLE measures (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+    " name TEXT NOT NULL, value TEXT NOT NULL);"
+    " CREATE INDEX measures_by_user ON measures (user_id, id)",
 });
 
 /// Every table that holds rows about a person, as the DELETE that erase() runs; a
@@ -32,6 +36,7 @@ constexpr auto migrations = std::to_array<const char*>({
 constexpr auto erase_sql = std::to_array<const char*>({
     "DELETE FROM sessions WHERE user_id = ?",
     "DELETE FROM transcripts WHERE user_id = ?",
+    "DELETE FROM measures WHERE user_id = ?",
 });
 
 /// The transcript statements, in erase_sql's order for the transcript's own DELETE.
@@ -40,6 +45,8 @@ constexpr const char* insert_line_sql =
     "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES (?, ?, ?, ?, ?)";
 constexpr const char* select_lines_sql =
     "SELECT at, turn, speaker, text FROM transcripts WHERE user_id = ? ORDER BY id";
+constexpr const char* insert_measure_sql = "INSERT INTO measures (user_id, at, name, value) VALUES (?, ?, ?, ?)";
+constexpr const char* select_measures_sql = "SELECT at, name, value FROM measures WHERE user_id = ? ORDER BY id";
 constexpr const char* purge_sql = "DELETE FROM transcripts WHERE at < ?";
 
 constexpr const char* select_sql = "SELECT state FROM sessions WHERE user_id = ?";
@@ -193,6 +200,7 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
       insert_line_(db_, insert_line_sql),
+      insert_measure_(db_, insert_measure_sql),
       data_version_(db_, "PRAGMA data_version") {
     erase_.reserve(erase_sql.size());
     for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
@@ -281,6 +289,14 @@ void SqliteSessionStore::write_transcript(const std::string& user, const TurnWri
         erase.bind(1, user);
         run(erase);
     }
+    for (const auto& measure : writes.measures) {
+        insert_measure_.tryReset();
+        insert_measure_.bind(1, user);
+        insert_measure_.bind(2, measure.at);
+        insert_measure_.bind(3, measure.name);
+        insert_measure_.bind(4, measure.value);
+        run(insert_measure_);
+    }
     for (const auto& line : writes.transcript) {
         insert_line_.tryReset();
         insert_line_.bind(1, user);
@@ -350,6 +366,12 @@ tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::
             data.transcript.push_back(TranscriptLine{lines.getColumn(0).getInt64(),
                                                      static_cast<std::uint64_t>(lines.getColumn(1).getInt64()),
                                                      lines.getColumn(2).getString(), lines.getColumn(3).getString()});
+        }
+        SQLite::Statement measures(db_, select_measures_sql);
+        measures.bind(1, user);
+        while (measures.executeStep()) {
+            data.measures.push_back(Measure{measures.getColumn(0).getInt64(), measures.getColumn(1).getString(),
+                                            measures.getColumn(2).getString()});
         }
         transaction.commit();
         return data;

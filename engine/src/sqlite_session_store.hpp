@@ -80,6 +80,7 @@ private:
     SQLite::Statement select_;
     SQLite::Statement upsert_;
     SQLite::Statement insert_line_;
+    SQLite::Statement insert_measure_;
     std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
     SQLite::Statement data_version_;
     std::int64_t seen_data_version_ = -1;

@@ -83,6 +83,7 @@ struct RuleReader {
     void read_then() {
         read("say", read_say, rule.say);
         read("set", read_assignments, rule.set);
+        read("record", read_records, rule.record);
         read_action();
         read_target();
     }
@@ -206,7 +207,7 @@ const std::vector<std::string>& when_keys() {
 }
 
 const std::vector<std::string>& then_keys() {
-    static const std::vector<std::string> keys{"say", "set", "do", "goto", "call", "then", "return", "end"};
+    static const std::vector<std::string> keys{"say", "set", "record", "do", "goto", "call", "then", "return", "end"};
     return keys;
 }
 

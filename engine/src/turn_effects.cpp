@@ -1,6 +1,7 @@
 // TurnRunner: what a rule does once it fits (the "then" half of a rule).
 #include <algorithm>
 
+#include "reframe/history.hpp"
 #include "turn_runner.hpp"
 #include "variant_picker.hpp"
 
@@ -40,9 +41,22 @@ void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std:
         }
     }
     assign(rule.set);
+    apply_records(rule.record);
     apply_action(rule.action);
     say(rule.say, key);
     apply_target(rule.target, !rule.say.empty());
+}
+
+void TurnRunner::apply_records(const std::vector<Assignment>& records) {
+    for (const auto& r : records) {
+        std::string value = render(r.value);
+        const auto first = value.find_first_not_of(' ');
+        if (first == std::string::npos) continue;  // nothing to keep: an empty capture
+        value = value.substr(first, value.find_last_not_of(' ') - first + 1);
+        record_value(session_.history, r.var, day_of(now_), value);
+        recorded_.emplace_back(r.var, std::move(value));
+    }
+    history_texts_.clear();  // what {history.…} says has changed
 }
 
 void TurnRunner::apply_action(DataAction action) {

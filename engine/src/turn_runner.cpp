@@ -1,5 +1,7 @@
 #include "turn_runner.hpp"
 
+#include "reframe/history.hpp"
+
 #include <algorithm>
 
 #include "conditions.hpp"
@@ -48,11 +50,26 @@ std::optional<std::string_view> TurnRunner::lookup(std::string_view name) const 
                                      name.substr(resources_prefix.size()));
     }
     if (auto it = flows_.setting_vars.find(name); it != flows_.setting_vars.end()) return std::string_view{it->second};
+    if (name.starts_with(history_prefix)) return history_lookup(name);
     if (auto it = session_.vars.find(std::string{name}); it != session_.vars.end()) return std::string_view{it->second};
     if (const Flow* flow = flows_.find_flow(session_.at.flow)) {
         if (auto it = flow->vars.find(std::string{name}); it != flow->vars.end()) return std::string_view{it->second};
     }
     return std::nullopt;
+}
+
+std::optional<std::string_view> TurnRunner::history_lookup(std::string_view name) const {
+    if (auto it = history_texts_.find(name); it != history_texts_.end()) return std::string_view{it->second};
+    const auto rest = name.substr(history_prefix.size());
+    std::optional<std::string> text;
+    if (rest == "days") {
+        text = history_days(session_.history, day_of(now_));
+    } else if (const auto dot = rest.rfind('.'); dot != std::string_view::npos) {
+        text = history_text(session_.history, rest.substr(0, dot), rest.substr(dot + 1), day_of(now_));
+    }
+    if (!text) return std::nullopt;
+    const auto [it, inserted] = history_texts_.emplace(std::string{name}, std::move(*text));
+    return std::string_view{it->second};
 }
 
 std::string TurnRunner::render(const Template& t) const {

@@ -7,9 +7,13 @@
 /// immutable FlowSet and writes only the SessionState it was given.
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analysis.hpp"
 #include "reframe/engine.hpp"
@@ -43,6 +47,12 @@ public:
     /// The data action of the rule that fired last in this turn (none if no rule asked).
     DataAction action() const { return action_; }
 
+    /// The time of the turn (unix seconds): the day of check-ins and of `{history.…}`.
+    void set_now(std::int64_t now) { now_ = now; }
+
+    /// The check-in values `record:` kept in this turn, in order.
+    const std::vector<std::pair<std::string, std::string>>& recorded() const { return recorded_; }
+
 private:
     std::optional<RuleMatch> match_rule(const Transition& rule, const State* state) const;
     std::optional<RuleMatch> match_intents(const Transition& rule) const;
@@ -51,6 +61,8 @@ private:
     bool captures_used(PatternId pattern) const;
     void apply_target(const Target& target, bool said);
     void apply_action(DataAction action);
+    void apply_records(const std::vector<Assignment>& records);
+    std::optional<std::string_view> history_lookup(std::string_view name) const;
     void enter(const std::string& flow, const std::string& state);
     void end_conversation();
     void reset_to_entry();
@@ -73,8 +85,12 @@ private:
     std::string text_;    // the transient {text}
     std::string_view locale_;
     DataAction action_ = DataAction::none;
+    std::int64_t now_ = 0;
+    std::vector<std::pair<std::string, std::string>> recorded_;
+    mutable std::map<std::string, std::string, std::less<>> history_texts_;  // rendered {history.…}
 
     static constexpr std::string_view resources_prefix = "resources.";
+    static constexpr std::string_view history_prefix = "history.";
 };
 
 }  // namespace reframe

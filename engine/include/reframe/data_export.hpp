@@ -4,7 +4,8 @@
 ///   {"format":"reframe-export","version":1,"user":…,"exported_at":"2026-11-26T10:00:00Z",
 ///    "session":null | {"state":"flow.state","stack":["flow.state",…],"variables":{…},
 ///                      "turns":N,"consent":"granted"|"declined"|null},
-///    "transcript":[{"at":"…Z","turn":N,"speaker":"person"|"bot","text":…},…]}
+///    "transcript":[{"at":"…Z","turn":N,"speaker":"person"|"bot","text":…},…],
+///    "check_ins":[{"at":"…Z","name":"pain","value":"6"},…]}
 ///
 /// Texts that are not valid UTF-8 are written with U+FFFD in their place.
 

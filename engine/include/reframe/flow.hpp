@@ -94,6 +94,7 @@ struct Transition {
     bool always = false;                // no condition at all (a fallback)
     // --- then ---
     std::vector<Assignment> set;
+    std::vector<Assignment> record;          // check-in measures to keep: name -> value
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
     DataAction action = DataAction::none;
     Target target;

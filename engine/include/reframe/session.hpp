@@ -19,6 +19,16 @@ struct Frame {
     bool operator==(const Frame&) const = default;
 };
 
+/// One day's value of a check-in measure ("6", or a note such as "walked to the shop").
+struct DayValue {
+    std::int64_t day = 0;  // days since 1970-01-01 (UTC)
+    std::string value;
+    bool operator==(const DayValue&) const = default;
+};
+
+/// Recent check-ins by measure name, oldest first, at most one value per day.
+using History = std::map<std::string, std::vector<DayValue>>;
+
 /// What a person chose about transcripts; until they choose, none is kept.
 inline constexpr const char* consent_granted = "granted";
 inline constexpr const char* consent_declined = "declined";
@@ -26,7 +36,7 @@ inline constexpr const char* consent_declined = "declined";
 struct SessionState {
     /// Bumped whenever the saved shape changes; `min_loadable_version` is the oldest
     /// saved shape this build can still read.
-    static constexpr int version = 2;
+    static constexpr int version = 3;
     static constexpr int min_loadable_version = 1;
 
     std::string user;
@@ -38,6 +48,7 @@ struct SessionState {
     std::uint64_t turns = 0;                  // messages handled so far
     bool greeted = false;                     // the entry state's prompt has been shown
     std::string consent;                      // "", consent_granted or consent_declined (transcripts)
+    History history;                          // recent check-ins, for {history.…}
 
     bool operator==(const SessionState&) const = default;
 };

@@ -33,17 +33,27 @@ struct TranscriptLine {
     bool operator==(const TranscriptLine&) const = default;
 };
 
+/// One kept check-in value (a rule's `record:`): a number or a short note.
+struct Measure {
+    std::int64_t at = 0;  // unix seconds
+    std::string name;     // "pain", "kind_act", "inner_voice.score"
+    std::string value;
+    bool operator==(const Measure&) const = default;
+};
+
 /// What a turn asks of the store besides saving the session, in the same transaction.
 struct TurnWrites {
     bool forget = false;                     // erase every row about the person; save nothing
     bool erase_transcript = false;           // erase the stored transcript (before appending)
     std::vector<TranscriptLine> transcript;  // lines to append
+    std::vector<Measure> measures;           // check-in values to append
 };
 
 /// Everything stored about one person.
 struct StoredData {
     std::optional<SessionState> session;
     std::vector<TranscriptLine> transcript;  // oldest first
+    std::vector<Measure> measures;           // oldest first
 };
 
 class SessionStore {
