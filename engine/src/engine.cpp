@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "analysis.hpp"
+#include "engine_log.hpp"
 #include "turn_runner.hpp"
 
 namespace reframe {
@@ -25,10 +26,13 @@ bool safety_interrupt_fits(const FlowSet& flows, const Analysis& analysis) {
 }  // namespace
 
 struct Engine::Impl {
+    explicit Impl(const EngineOptions& o) : options(o), log(o.logger, o.log_pseudonym_key) {}
+
     mutable std::mutex flows_mutex;
     std::shared_ptr<const FlowSet> flows;
     std::unique_ptr<SessionStore> store;
     EngineOptions options;
+    EngineLog log;
 
     std::shared_ptr<const FlowSet> snapshot() const {
         std::lock_guard lock(flows_mutex);
@@ -38,22 +42,24 @@ struct Engine::Impl {
     /// One turn against `set`, the same flow set the message was analysed with: a reload
     /// in between must not mix two versions (the analysis points into its set).
     tl::expected<Reply, EngineError> run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                         const Analysis* analysis);
+                                         const Analysis* analysis, TurnLog& turn_log);
+    tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text, TurnLog& turn_log);
+    tl::expected<Reply, EngineError> greet(const std::string& user, TurnLog& turn_log);
     tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
 };
 
 Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(options)) {
     if (!flows || !store) throw std::invalid_argument("engine needs a flow set and a session store");
     impl_->flows = std::move(flows);
     impl_->store = std::move(store);
-    impl_->options = options;
 }
 
 Engine::~Engine() = default;
 
 void Engine::reload(std::shared_ptr<const FlowSet> flows) {
     if (!flows) throw std::invalid_argument("engine needs a flow set");
+    impl_->log.reloaded(*flows);
     std::lock_guard lock(impl_->flows_mutex);
     impl_->flows = std::move(flows);
 }
@@ -62,10 +68,11 @@ std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot();
 SessionStore& Engine::store() { return *impl_->store; }
 
 tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                                   const Analysis* analysis) {
+                                                   const Analysis* analysis, TurnLog& turn_log) {
     Reply reply;
     reply.user = user;
     auto saved = store->update(user, [&](SessionState& session, bool is_new) {
+        turn_log.before(session.at, is_new);
         if (is_new) TurnRunner::start_session(*set, session, options.seed);
         static const Analysis nothing;
         TurnRunner runner(*set, session, analysis ? *analysis : nothing, options.max_hops);
@@ -94,26 +101,37 @@ tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, cons
 }
 
 tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
+    TurnLog log(impl_->log, "turn", user);
+    return log.done(impl_->respond(user, text, log));
+}
+
+tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
+    TurnLog log(impl_->log, "greet", user);
+    return log.done(impl_->greet(user, log));
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::respond(const std::string& user, std::string_view text,
+                                                       TurnLog& turn_log) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     if (blank(text)) return tl::unexpected(EngineError{"empty message"});
-    const auto set = impl_->snapshot();
+    const auto set = snapshot();
     const Analysis analysis = analyze(*set, text);
     // Over-long messages are still scanned for safety: a crisis at the end of a long
     // message must not be missed because of its length.
-    if (text.size() > impl_->options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
-        return impl_->too_long(*set, user);
+    if (text.size() > options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
+        return too_long(*set, user);
     }
     try {
-        return impl_->run(set, user, &analysis);
+        return run(set, user, &analysis, turn_log);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
 }
 
-tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
+tl::expected<Reply, EngineError> Engine::Impl::greet(const std::string& user, TurnLog& turn_log) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     try {
-        return impl_->run(impl_->snapshot(), user, nullptr);
+        return run(snapshot(), user, nullptr, turn_log);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/fwd.h>
 #include <tl/expected.hpp>
 
 #include "reframe/flow.hpp"
@@ -47,6 +48,11 @@ struct EngineOptions {
     std::uint64_t seed = 0x7265667261;
     /// At most this many `next` hops in one turn (guards against loops).
     int max_hops = 16;
+    /// Gets one line per turn (docs/operators.md says what is in it: never what a person
+    /// wrote); null: nothing is logged.
+    std::shared_ptr<spdlog::logger> logger;
+    /// Keys the pseudonyms that stand for user ids in the log; empty: a fixed key.
+    std::string log_pseudonym_key;
 };
 
 struct EngineError {
