@@ -30,11 +30,14 @@ TEST_CASE("the engine's log at trace level holds no word a person wrote", "[priv
     logger->set_level(spdlog::level::trace);
     EngineOptions options;
     options.logger = logger;
+    options.rate_burst = 3;  // the 4th message of one user in a row is refused
     auto store = open_session_store(StoreOptions{":memory:"});
     REQUIRE(store);
     Engine engine(bundled(), std::move(*store), options);
 
     auto messages = conversation();
+    messages.push_back({ben, "Bartholomew says my sister Rosalind was right about me"});
+    messages.push_back({ben, "and Bartholomew thinks I am hopeless at everything"});
     REQUIRE(engine.greet("eve"));
     std::vector<std::string> replies;
     for (const auto& m : messages) {
@@ -75,6 +78,8 @@ TEST_CASE("the engine's log at trace level holds no word a person wrote", "[priv
     CHECK(occurrences(log, "safety=medical_urgent") == 1);
     CHECK(occurrences(log, "warning turn user=" + Pseudonymizer("")("dee")) == 1);
     CHECK(log.find("error=message_too_long") != std::string::npos);
+    CHECK(occurrences(log, "warning turn user=" + Pseudonymizer("")(ben)) == 1);
+    CHECK(log.find("error=rate_limited") != std::string::npos);
     CHECK(log.find("error turn user=- error=failed reason=\"user id must not be empty\"") != std::string::npos);
     CHECK(log.find(" us=") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 
 #include "analysis.hpp"
 #include "engine_log.hpp"
+#include "rate_limiter.hpp"
 #include "turn_runner.hpp"
 
 namespace reframe {
@@ -26,13 +27,15 @@ bool safety_interrupt_fits(const FlowSet& flows, const Analysis& analysis) {
 }  // namespace
 
 struct Engine::Impl {
-    explicit Impl(const EngineOptions& o) : options(o), log(o.logger, o.log_pseudonym_key) {}
+    explicit Impl(const EngineOptions& o)
+        : options(o), log(o.logger, o.log_pseudonym_key), limiter(o.rate_per_minute, o.rate_burst, o.clock) {}
 
     mutable std::mutex flows_mutex;
     std::shared_ptr<const FlowSet> flows;
     std::unique_ptr<SessionStore> store;
     EngineOptions options;
     EngineLog log;
+    RateLimiter limiter;
 
     std::shared_ptr<const FlowSet> snapshot() const {
         std::lock_guard lock(flows_mutex);
@@ -46,6 +49,10 @@ struct Engine::Impl {
     tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text, TurnLog& turn_log);
     tl::expected<Reply, EngineError> greet(const std::string& user, TurnLog& turn_log);
     tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
+    tl::expected<Reply, EngineError> rate_limited(const FlowSet& set, const std::string& user);
+    /// A reply that does not run the turn: `message` and `error`, the session unchanged.
+    tl::expected<Reply, EngineError> decline(const FlowSet& set, const std::string& user, std::string error,
+                                             std::string message);
 };
 
 Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options)
@@ -87,12 +94,23 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
 }
 
 tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, const std::string& user) {
+    return decline(set, user, "message_too_long",
+                   "That is a lot to take in at once. Could you send it as a few shorter messages, so I can follow "
+                   "each part?");
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::rate_limited(const FlowSet& set, const std::string& user) {
+    return decline(set, user, "rate_limited",
+                   "Let's slow down a little, so I can give each of your messages the attention it deserves. Take "
+                   "a breath, and send your next message in a moment. I'm still here.");
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::decline(const FlowSet& set, const std::string& user, std::string error,
+                                                       std::string message) {
     Reply reply;
     reply.user = user;
-    reply.error = "message_too_long";
-    reply.messages.push_back(
-        "That is a lot to take in at once. Could you send it as a few shorter messages, so I can follow "
-        "each part?");
+    reply.error = std::move(error);
+    reply.messages.push_back(std::move(message));
     auto saved = store->load(user);
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
     const Frame at = *saved ? (*saved)->at : TurnRunner::entry_frame(set);
@@ -116,6 +134,9 @@ tl::expected<Reply, EngineError> Engine::Impl::respond(const std::string& user, 
     if (blank(text)) return tl::unexpected(EngineError{"empty message"});
     const auto set = snapshot();
     const Analysis analysis = analyze(*set, text);
+    // Every message counts against the rate limit, but a crisis is answered however fast
+    // the messages come.
+    if (!limiter.allow(user) && !safety_interrupt_fits(*set, analysis)) return rate_limited(*set, user);
     // Over-long messages are still scanned for safety: a crisis at the end of a long
     // message must not be missed because of its length.
     if (text.size() > options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {

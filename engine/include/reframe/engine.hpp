@@ -6,7 +6,9 @@
 /// in parallel (up to the store's own serialisation). reload() swaps the flow set
 /// atomically: a turn sees either the old or the new set, never a mix.
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,7 +30,7 @@ struct Reply {
     std::vector<std::string> intents;  // intents matched in this message
     std::vector<std::string> traps;    // thinking traps among their tags
     std::string safety;                // "", "crisis" or "medical_urgent"
-    std::string error;                 // "" or a stable code such as "message_too_long"
+    std::string error;                 // "" or a stable code: "message_too_long", "rate_limited"
 };
 
 struct Classification {
@@ -48,6 +50,15 @@ struct EngineOptions {
     std::uint64_t seed = 0x7265667261;
     /// At most this many `next` hops in one turn (guards against loops).
     int max_hops = 16;
+    /// Messages a minute one user may send once `rate_burst` is used up; 0 turns the limit
+    /// off. A message over the limit is not handled: the reply asks the person to slow down,
+    /// carries `"error":"rate_limited"` and leaves the session as it was. A message that
+    /// fits a safety interrupt (crisis, medical urgency) is always answered.
+    double rate_per_minute = 30;
+    /// Messages one user may send at once before the per-minute rate applies.
+    double rate_burst = 10;
+    /// Where the rate limit reads the time; empty: std::chrono::steady_clock.
+    std::function<std::chrono::steady_clock::time_point()> clock;
     /// Gets one line per turn (docs/operators.md says what is in it: never what a person
     /// wrote); null: nothing is logged.
     std::shared_ptr<spdlog::logger> logger;
