@@ -1,7 +1,11 @@
 // The engine's per-user rate limit never stands between a person in crisis and an answer.
 #include <atomic>
 #include <chrono>
+#include <sstream>
 #include <thread>
+
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "engine_fixture.hpp"
 #include "manual_clock.hpp"
@@ -22,8 +26,9 @@ std::shared_ptr<const FlowSet> bundled() {
 }
 
 /// An engine over the bundled dialogues: 60 a minute (one a second), bursts of 3.
-std::unique_ptr<Engine> limited_engine(const ManualClock& clock) {
+std::unique_ptr<Engine> limited_engine(const ManualClock& clock, std::shared_ptr<spdlog::logger> logger = nullptr) {
     EngineOptions options;
+    options.logger = std::move(logger);
     options.rate_per_minute = 60;
     options.rate_burst = 3;
     options.clock = clock.source();
@@ -101,7 +106,10 @@ TEST_CASE("users have independent limits", "[safety][limits]") {
 
 TEST_CASE("many threads share the limit exactly and without a data race", "[safety][limits][concurrency]") {
     ManualClock clock;
-    auto engine = limited_engine(clock);
+    std::ostringstream log;
+    auto logger = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+    logger->set_pattern("%v");
+    auto engine = limited_engine(clock, logger);
     constexpr int threads = 8;
     constexpr int users = 4;
     constexpr int turns = 40;
@@ -132,4 +140,13 @@ TEST_CASE("many threads share the limit exactly and without a data race", "[safe
     // answered on top of it.
     CHECK(answered >= users * 3);
     CHECK(answered <= users * 3 + crises);
+    // One log line per turn, none lost or torn.
+    std::istringstream lines(log.str());
+    int logged = 0, logged_limited = 0;
+    for (std::string line; std::getline(lines, line); ++logged) {
+        REQUIRE(line.rfind("turn user=", 0) == 0);
+        if (line.find(" error=rate_limited ") != std::string::npos) ++logged_limited;
+    }
+    CHECK(logged == threads * turns);
+    CHECK(logged_limited == limited);
 }

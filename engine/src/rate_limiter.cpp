@@ -8,9 +8,8 @@ namespace reframe {
 RateLimiter::RateLimiter(double per_minute, double burst, Clock clock, std::size_t max_users)
     : per_second_(std::max(per_minute, 0.0) / 60.0),
       burst_(std::max(burst, 1.0)),
-      full_after_(per_second_ > 0 ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                        std::chrono::duration<double>(burst_ / per_second_))
-                                  : std::chrono::steady_clock::duration::zero()),
+      sweep_every_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(per_second_ > 0 ? std::min(burst_ / per_second_, 3600.0) : 0.0))),
       max_users_(std::max<std::size_t>(max_users, 1)),
       clock_(clock ? std::move(clock) : Clock{[] { return std::chrono::steady_clock::now(); }}) {}
 
@@ -23,9 +22,8 @@ bool RateLimiter::allow(const std::string& user) {
     if (per_second_ <= 0) return true;
     const TimePoint now = clock_();
     std::lock_guard lock(mutex_);
-    if (now - last_sweep_ >= full_after_ || buckets_.size() >= max_users_) make_room(now);
-    auto [it, inserted] = buckets_.try_emplace(user, Bucket{burst_, now});
-    Bucket& bucket = it->second;
+    if (now - last_sweep_ >= sweep_every_ || buckets_.size() >= max_users_) make_room(now);
+    Bucket& bucket = buckets_.try_emplace(user, Bucket{burst_, now}).first->second;
     bucket.tokens = refill(bucket, now);
     bucket.last = std::max(bucket.last, now);
     if (bucket.tokens < 1.0) return false;

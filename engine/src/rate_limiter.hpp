@@ -45,7 +45,8 @@ private:
 
     const double per_second_;
     const double burst_;
-    const std::chrono::steady_clock::duration full_after_;  // an empty bucket is full again
+    // How often idle buckets are swept: once an empty bucket could have filled up (at most hourly).
+    const std::chrono::steady_clock::duration sweep_every_;
     const std::size_t max_users_;
     Clock clock_;
     mutable std::mutex mutex_;
