@@ -77,6 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!store.has_value()) __builtin_trap();
     reframe::EngineOptions options;
     options.max_message_bytes = max_message_bytes;
+    options.rate_per_minute = 0;  // every line is a turn to explore, however fast it comes
     reframe::Engine engine(b.flows, std::move(*store), options);
 
     const auto greeting = engine.greet(user);

@@ -20,10 +20,19 @@ inline std::shared_ptr<const FlowSet> load_fixture(const std::string& name) {
     return loaded->flows;
 }
 
-inline std::unique_ptr<Engine> memory_engine(const std::string& fixture = "engine") {
+/// Engine options for tests of what a turn does: no rate limit, since a test sends
+/// messages faster than any person types (the limit has its own tests).
+inline EngineOptions unlimited() {
+    EngineOptions options;
+    options.rate_per_minute = 0;
+    return options;
+}
+
+inline std::unique_ptr<Engine> memory_engine(const std::string& fixture = "engine",
+                                             EngineOptions options = unlimited()) {
     auto store = open_session_store(StoreOptions{":memory:"});
     REQUIRE(store);
-    return std::make_unique<Engine>(load_fixture(fixture), std::move(*store));
+    return std::make_unique<Engine>(load_fixture(fixture), std::move(*store), std::move(options));
 }
 
 inline Reply say(Engine& engine, const std::string& user, const std::string& text) {

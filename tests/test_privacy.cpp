@@ -47,7 +47,7 @@ struct Deployment {
         REQUIRE(store);
         EngineOptions options;
         options.locale = std::move(locale);
-        options.clock = [clock = now] { return clock->load(); };
+        options.unix_clock = [clock = now] { return clock->load(); };
         engine = std::make_unique<Engine>(bundled(), std::move(*store), options);
     }
 

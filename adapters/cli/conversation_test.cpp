@@ -61,7 +61,9 @@ std::string check_step(const YAML::Node& step, const Reply& reply) {
 std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>& flows) {
     auto store = open_session_store(StoreOptions{":memory:"});
     if (!store) return "cannot open an in-memory store: " + store.error().message;
-    Engine engine(flows, std::move(*store));
+    EngineOptions options;
+    options.rate_per_minute = 0;  // a scripted conversation is as fast as the machine, not a person
+    Engine engine(flows, std::move(*store), options);
     const std::string user = test["user"] ? test["user"].as<std::string>() : "test-user";
     const auto steps = test["steps"];
     if (!steps || !steps.IsSequence()) return "a test needs a list of `steps`";

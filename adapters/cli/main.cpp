@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "logging.hpp"
 #include "setup.hpp"
 
 namespace {
@@ -19,7 +20,23 @@ struct Args {
     bool yes = false;
     bool stats = false;
     std::vector<std::string> paths;
+    reframe::cli::LogSettings log;
+    std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
+    double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
 };
+
+void add_log_options(CLI::App& app, Args& args) {
+    app.add_option("--log-level", args.log.level,
+                   "trace|debug|info|warn|error|off (default: info with --log-file, else warn)")
+        ->check(CLI::IsMember(reframe::cli::log_level_names()));
+    app.add_option("--log-file", args.log.file, "Append the log to this file (default: stderr)");
+    // The options may also follow the subcommand: `reframe replay --log-level info`.
+    app.fallthrough();
+}
+
+void add_rate_option(CLI::App& cmd, Args& args, const char* help) {
+    cmd.add_option("--rate-limit", args.rate_limit, help)->check(CLI::NonNegativeNumber);
+}
 
 void add_flows_option(CLI::App& cmd, Args& args) {
     cmd.add_option("--flows", args.flows, "Folder of flows (default: the bundled dialogues/)");
@@ -38,29 +55,34 @@ void add_locale_option(CLI::App& cmd, Args& args) {
 }
 
 int console_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale}, std::cerr);
+    const bool interactive = isatty(STDIN_FILENO) != 0;
+    // A person at a terminal gets the limit a chat service has; piped lines are a script.
+    const double rate = args.rate_limit >= 0 ? args.rate_limit : interactive ? 30 : 0;
+    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale, args.logger, rate}, std::cerr);
     if (!engine) return 1;
     reframe::console::ConsoleOptions options;
     options.user = args.user;
     options.json = args.json;
-    options.interactive = isatty(STDIN_FILENO) != 0;
+    options.interactive = interactive;
     return reframe::console::run_console(*engine, std::cin, std::cout, std::cerr, options);
 }
 
 int replay_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale}, std::cerr);
+    // Replay feeds recorded lines as fast as it can: no limit unless asked for.
+    const double rate = args.rate_limit >= 0 ? args.rate_limit : 0;
+    auto engine = reframe::cli::make_engine({args.flows, args.db, args.locale, args.logger, rate}, std::cerr);
     if (!engine) return 1;
     return reframe::cli::run_replay(*engine, std::cin, std::cout, std::cerr, args.stats);
 }
 
 int classify_command(const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, ":memory:", {}}, std::cerr);
+    auto engine = reframe::cli::make_engine({args.flows, ":memory:", {}, args.logger, 0}, std::cerr);
     if (!engine) return 1;
     return reframe::cli::run_classify(*engine, std::cin, std::cout, args.json);
 }
 
 int data_command(const CLI::App& data, const Args& args) {
-    auto engine = reframe::cli::make_engine({args.flows, args.db, {}}, std::cerr);
+    auto engine = reframe::cli::make_engine({args.flows, args.db, {}, args.logger, 0}, std::cerr);
     if (!engine) return 1;
     if (data.got_subcommand("export")) return reframe::cli::run_data_export(*engine, args.user, std::cout, std::cerr);
     if (data.got_subcommand("forget")) {
@@ -76,6 +98,7 @@ int main(int argc, char** argv) {
     CLI::App app{"reframe — a reflective dialogue engine for mindful self-compassion"};
     app.require_subcommand(1);
     Args args;
+    add_log_options(app, args);
 
     auto* console = app.add_subcommand("console", "Chat in the terminal (one message per line without a TTY)");
     add_flows_option(*console, args);
@@ -83,12 +106,16 @@ int main(int argc, char** argv) {
     add_locale_option(*console, args);
     console->add_option("--user", args.user, "Who is talking (default: console)");
     console->add_flag("--json", args.json, "Print one JSON line per turn");
+    add_rate_option(*console, args,
+                    "Messages a minute one user may send, in bursts of 10; 0: no limit "
+                    "(default: 30 at a terminal, 0 for piped input)");
 
     auto* replay = app.add_subcommand("replay", "Replay JSON lines {\"user\",\"text\"} from stdin, one turn line each");
     add_flows_option(*replay, args);
     add_db_option(*replay, args);
     add_locale_option(*replay, args);
     replay->add_flag("--stats", args.stats, "At the end, print turns/s and p50/p99 turn latency (JSON) to stderr");
+    add_rate_option(*replay, args, "Messages a minute one user may send, in bursts of 10 (default: 0, no limit)");
 
     auto* classify = app.add_subcommand("classify", "Classify one text per stdin line (stateless)");
     add_flows_option(*classify, args);
@@ -118,10 +145,18 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
+    if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
+    if (test->parsed()) return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr);
+    auto logger = reframe::cli::make_logger(args.log);
+    if (!logger) {
+        std::cerr << "reframe: error: " << logger.error() << '\n';
+        return 1;
+    }
+    args.logger = std::move(*logger);
     if (console->parsed()) return console_command(args);
     if (replay->parsed()) return replay_command(args);
-    if (classify->parsed()) return classify_command(args);
+    if (console->parsed()) return console_command(args);
+    if (replay->parsed()) return replay_command(args);
     if (data->parsed()) return data_command(*data, args);
-    if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
-    return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr);
+    return classify_command(args);
 }

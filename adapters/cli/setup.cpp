@@ -3,10 +3,30 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <spdlog/logger.h>
+
 #include "paths.hpp"
 #include "reframe/loader.hpp"
 
 namespace reframe::cli {
+namespace {
+
+/// What an operator wants to see once: which flows, which database, which limit.
+void log_start(spdlog::logger& log, const EngineSetup& setup, const FlowSet& flows, const std::string& db_path,
+               const EngineOptions& options) {
+    const auto dir = setup.flows_dir.empty() ? default_flows_dir().string() : setup.flows_dir;
+    log.info("flows loaded from {}: {} flows, {} intents, {} interrupts, {} patterns", dir, flows.flows.size(),
+             flows.intents.size(), flows.interrupts.size(), flows.patterns.size());
+    log.info("sessions in {}", db_path);
+    if (options.rate_per_minute > 0) {
+        log.info("rate limit: {:g} messages a minute per user, bursts of {:g}", options.rate_per_minute,
+                 options.rate_burst);
+    } else {
+        log.info("rate limit: off");
+    }
+}
+
+}  // namespace
 
 std::shared_ptr<const FlowSet> load_flows_or_report(const std::string& dir, std::ostream& err) {
     const std::filesystem::path path = dir.empty() ? default_flows_dir() : std::filesystem::path{dir};
@@ -49,7 +69,11 @@ std::unique_ptr<Engine> make_engine(const EngineSetup& setup, std::ostream& err)
             << '\n';
         return nullptr;
     }
-    return std::make_unique<Engine>(std::move(flows), std::move(*store), options);
+    options.rate_per_minute = setup.rate_per_minute;
+    options.logger = setup.logger;
+    if (const char* key = std::getenv("REFRAME_LOG_KEY")) options.log_pseudonym_key = key;
+    if (setup.logger) log_start(*setup.logger, setup, *flows, store_options.path, options);
+    return std::make_unique<Engine>(std::move(flows), std::move(*store), std::move(options));
 }
 
 }  // namespace reframe::cli

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "analysis.hpp"
+#include "engine_log.hpp"
+#include "rate_limiter.hpp"
 #include "reframe/data_export.hpp"
 #include "turn_runner.hpp"
 
@@ -46,13 +48,18 @@ void record(TurnWrites& writes, const SessionState& session, std::int64_t now, s
 }  // namespace
 
 struct Engine::Impl {
+    explicit Impl(const EngineOptions& o)
+        : options(o), log(o.logger, o.log_pseudonym_key), limiter(o.rate_per_minute, o.rate_burst, o.clock) {}
+
     mutable std::mutex flows_mutex;
     std::shared_ptr<const FlowSet> flows;
     std::unique_ptr<SessionStore> store;
     EngineOptions options;
+    EngineLog log;
+    RateLimiter limiter;
     std::atomic<std::int64_t> last_purge{std::numeric_limits<std::int64_t>::min()};
 
-    std::int64_t now() const { return options.clock ? options.clock() : system_unix_seconds(); }
+    std::int64_t now() const { return options.unix_clock ? options.unix_clock() : system_unix_seconds(); }
     tl::expected<std::int64_t, EngineError> purge(const FlowSet& set);
     void purge_now_and_then(const FlowSet& set);
 
@@ -64,22 +71,28 @@ struct Engine::Impl {
     /// One turn against `set`, the same flow set the message was analysed with: a reload
     /// in between must not mix two versions (the analysis points into its set).
     tl::expected<Reply, EngineError> run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                         const Analysis* analysis, std::string_view text);
+                                         const Analysis* analysis, std::string_view text, TurnLog& turn_log);
+    tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text, TurnLog& turn_log);
+    tl::expected<Reply, EngineError> greet(const std::string& user, TurnLog& turn_log);
     tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
+    tl::expected<Reply, EngineError> rate_limited(const FlowSet& set, const std::string& user);
+    /// A reply that does not run the turn: `message` and `error`, the session unchanged.
+    tl::expected<Reply, EngineError> decline(const FlowSet& set, const std::string& user, std::string error,
+                                             std::string message);
 };
 
 Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(options)) {
     if (!flows || !store) throw std::invalid_argument("engine needs a flow set and a session store");
     impl_->flows = std::move(flows);
     impl_->store = std::move(store);
-    impl_->options = options;
 }
 
 Engine::~Engine() = default;
 
 void Engine::reload(std::shared_ptr<const FlowSet> flows) {
     if (!flows) throw std::invalid_argument("engine needs a flow set");
+    impl_->log.reloaded(*flows);
     std::lock_guard lock(impl_->flows_mutex);
     impl_->flows = std::move(flows);
 }
@@ -88,12 +101,13 @@ std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot();
 SessionStore& Engine::store() { return *impl_->store; }
 
 tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                                   const Analysis* analysis, std::string_view text) {
+                                                   const Analysis* analysis, std::string_view text, TurnLog& turn_log) {
     Reply reply;
     reply.user = user;
     DataAction action = DataAction::none;
     const std::int64_t at = now();
     auto saved = store->update(user, [&](SessionState& session, bool is_new, TurnWrites& writes) {
+        turn_log.before(session.at, is_new);
         if (is_new) TurnRunner::start_session(*set, session, options.seed);
         // Only a person who agreed before this turn is recorded: the turn that grants
         // consent is not, and the turn that withdraws it erases what there was.
@@ -148,12 +162,23 @@ void Engine::Impl::purge_now_and_then(const FlowSet& set) {
 }
 
 tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, const std::string& user) {
+    return decline(set, user, "message_too_long",
+                   "That is a lot to take in at once. Could you send it as a few shorter messages, so I can follow "
+                   "each part?");
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::rate_limited(const FlowSet& set, const std::string& user) {
+    return decline(set, user, "rate_limited",
+                   "Let's slow down a little, so I can give each of your messages the attention it deserves. Take "
+                   "a breath, and send your next message in a moment. I'm still here.");
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::decline(const FlowSet& set, const std::string& user, std::string error,
+                                                       std::string message) {
     Reply reply;
     reply.user = user;
-    reply.error = "message_too_long";
-    reply.messages.push_back(
-        "That is a lot to take in at once. Could you send it as a few shorter messages, so I can follow "
-        "each part?");
+    reply.error = std::move(error);
+    reply.messages.push_back(std::move(message));
     auto saved = store->load(user);
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
     const Frame at = *saved ? (*saved)->at : TurnRunner::entry_frame(set);
@@ -162,27 +187,41 @@ tl::expected<Reply, EngineError> Engine::Impl::too_long(const FlowSet& set, cons
 }
 
 tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
+    TurnLog log(impl_->log, "turn", user);
+    return log.done(impl_->respond(user, text, log));
+}
+
+tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
+    TurnLog log(impl_->log, "greet", user);
+    return log.done(impl_->greet(user, log));
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::respond(const std::string& user, std::string_view text,
+                                                       TurnLog& turn_log) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     if (blank(text)) return tl::unexpected(EngineError{"empty message"});
-    const auto set = impl_->snapshot();
+    const auto set = snapshot();
     const Analysis analysis = analyze(*set, text);
+    // Every message counts against the rate limit, but a crisis is answered however fast
+    // the messages come.
+    if (!limiter.allow(user) && !safety_interrupt_fits(*set, analysis)) return rate_limited(*set, user);
     // Over-long messages are still scanned for safety: a crisis at the end of a long
     // message must not be missed because of its length.
-    if (text.size() > impl_->options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
-        return impl_->too_long(*set, user);
+    if (text.size() > options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
+        return too_long(*set, user);
     }
-    impl_->purge_now_and_then(*set);
+    purge_now_and_then(*set);
     try {
-        return impl_->run(set, user, &analysis, text);
+        return run(set, user, &analysis, text, turn_log);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
 }
 
-tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
+tl::expected<Reply, EngineError> Engine::Impl::greet(const std::string& user, TurnLog& turn_log) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     try {
-        return impl_->run(impl_->snapshot(), user, nullptr, {});
+        return run(snapshot(), user, nullptr, {}, turn_log);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }

@@ -6,6 +6,7 @@
 /// in parallel (up to the store's own serialisation). reload() swaps the flow set
 /// atomically: a turn sees either the old or the new set, never a mix.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/fwd.h>
 #include <tl/expected.hpp>
 
 #include "reframe/flow.hpp"
@@ -29,7 +31,7 @@ struct Reply {
     std::vector<std::string> intents;  // intents matched in this message
     std::vector<std::string> traps;    // thinking traps among their tags
     std::string safety;                // "", "crisis" or "medical_urgent"
-    std::string error;                 // "" or a stable code such as "message_too_long"
+    std::string error;                 // "" or a stable code: "message_too_long", "rate_limited"
 };
 
 struct Classification {
@@ -52,8 +54,23 @@ struct EngineOptions {
     /// The locale of `{resources.…}` for sessions that set no `locale` variable; empty or
     /// unknown: the resources' default locale.
     std::string locale;
-    /// The time now, in unix seconds (transcript times, retention); tests move it.
-    std::function<std::int64_t()> clock;
+    /// The time now, in unix seconds (transcript and check-in times, retention); empty:
+    /// the system clock. Tests move it.
+    std::function<std::int64_t()> unix_clock;
+    /// Messages a minute one user may send once `rate_burst` is used up; 0 turns the limit
+    /// off. A message over the limit is not handled: the reply asks the person to slow down,
+    /// carries `"error":"rate_limited"` and leaves the session as it was. A message that
+    /// fits a safety interrupt (crisis, medical urgency) is always answered.
+    double rate_per_minute = 30;
+    /// Messages one user may send at once before the per-minute rate applies.
+    double rate_burst = 10;
+    /// Where the rate limit reads the time; empty: std::chrono::steady_clock.
+    std::function<std::chrono::steady_clock::time_point()> clock;
+    /// Gets one line per turn (docs/operators.md says what is in it: never what a person
+    /// wrote); null: nothing is logged.
+    std::shared_ptr<spdlog::logger> logger;
+    /// Keys the pseudonyms that stand for user ids in the log; empty: a fixed key.
+    std::string log_pseudonym_key;
 };
 
 struct EngineError {
