@@ -75,3 +75,36 @@ TEST_CASE("crisis and medical answers differ and carry resources", "[safety][dia
     CHECK(medical_text.find("emergency") != std::string::npos);
     CHECK(crisis_text != medical_text);
 }
+
+TEST_CASE("crisis and red flags spread over several sentences are still caught", "[safety][dialogues]") {
+    const struct {
+        const char* text;
+        bool crisis;
+        bool medical;
+    } cases[] = {
+        {"been putting a few pills aside every week. for when it gets too much", true, false},
+        {"my kids would honestly be better off. without me in their lives", true, false},
+        {"i wrote my will. and a letter for each of the kids", true, false},
+        {"i'm no use to anyone, i should just go", true, false},
+        {"i cut again last night. and i'm going to keep doing it", true, false},
+        {"i'm sorry, i can't do this anymore, i love you all", true, false},
+        {"sudden headache. the worst i've ever had", false, true},
+        {"pain in my chest, going into my jaw, sweating buckets", false, true},
+        // Hard negatives: hyperbole, other people, ordinary plans spread over sentences.
+        {"i'm dead on my feet. honestly", false, false},
+        {"this traffic is killing me, i'll be late", false, false},
+        {"i'm done. with this weather, with the rain", false, false},
+        {"i'm saving my painkillers. for a bad day", false, false},
+        {"sorry i can't do this anymore, love you all, off to bed", false, false},
+        {"my chest is tight from this cold. my arm aches from the flu jab", false, false},
+    };
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    Engine engine(bundled(), std::move(*store));
+    for (const auto& c : cases) {
+        INFO(c.text);
+        const Classification result = engine.classify(c.text);
+        CHECK(result.crisis == c.crisis);
+        CHECK(result.medical_urgent == c.medical);
+    }
+}

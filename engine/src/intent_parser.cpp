@@ -30,16 +30,32 @@ void read_intent_tags(const Field& field, FileContext& ctx, Intent& intent) {
     }
 }
 
+/// `scope: clause` (the default) or `scope: message`.
+void read_intent_scope(const Field& field, FileContext& ctx, Intent& intent) {
+    auto scope = read_text(field, ctx);
+    if (!scope) return;
+    if (*scope == "clause" || *scope == "message") {
+        intent.scope = *scope == "message" ? IntentScope::message : IntentScope::clause;
+        return;
+    }
+    const auto close = did_you_mean(*scope, {"clause", "message"});
+    ctx.error(
+        code::bad_scope, value_at(field, ctx), "`scope: " + *scope + "` is not a scope of intent '" + intent.id + "'",
+        close.empty() ? "write `scope: message` to match across the whole message, or `scope: clause` (the default)"
+                      : "did you mean '" + close + "'?");
+}
+
 void parse_intent(const Field& entry, FileContext& ctx) {
     Intent intent;
     intent.id = entry.name;
     intent.where = ctx.at(entry.key);
-    KeyRules rules{"intent '" + entry.name + "'", {"description", "tags", "patterns", "unless"}, {}};
+    KeyRules rules{"intent '" + entry.name + "'", {"description", "tags", "scope", "patterns", "unless"}, {}};
     rules.misplaced["pattern"] = "an intent lists its patterns under `patterns:` (with an s)";
     auto fields = read_fields(entry.value, intent.where, ctx, rules);
     if (!fields) return;
     if (const Field* f = fields->get("description")) intent.description = read_text(*f, ctx).value_or("");
     if (const Field* f = fields->get("tags")) read_intent_tags(*f, ctx, intent);
+    if (const Field* f = fields->get("scope")) read_intent_scope(*f, ctx, intent);
     if (const Field* f = fields->get("patterns")) {
         intent.patterns = read_patterns(*f, ctx).value_or(std::vector<PatternId>{});
     } else {

@@ -5,7 +5,7 @@
 
 namespace reframe::loader_detail {
 
-/// `intents: {name: {description, tags, patterns, unless}, …}`
+/// `intents: {name: {description, tags, scope, patterns, unless}, …}`
 void parse_intents(const Field& field, FileContext& ctx);
 
 /// `interrupts: [{id, priority, safety, …rule keys}, …]`

@@ -24,6 +24,7 @@ inline constexpr const char* bad_value = "RF0111";
 inline constexpr const char* duplicate_key = "RF0112";
 inline constexpr const char* no_entry = "RF0113";
 inline constexpr const char* interrupt_without_condition = "RF0114";
+inline constexpr const char* bad_scope = "RF0115";
 
 inline constexpr const char* undefined_state = "RF0201";
 inline constexpr const char* undefined_flow = "RF0202";

@@ -28,14 +28,23 @@ inline constexpr const char* tag_self_critical = "self_critical";
 inline constexpr const char* tag_crisis = "crisis";
 inline constexpr const char* tag_medical_urgent = "medical_urgent";
 
+/// Where an intent's patterns and guards look.
+enum class IntentScope {
+    clause,   ///< inside one clause at a time (the default)
+    message,  ///< the whole message as one piece: every clause's words in order
+};
+
 /// A named meaning: it matches a clause when one of its patterns does and none of its
-/// `unless` patterns (negation guards) matches that same clause.
+/// `unless` patterns (negation guards) matches that same clause. With `scope: message`
+/// the piece is the whole message instead, so a meaning split by punctuation or "but"
+/// ("i have been saving my pills. for when it gets too much") is still seen.
 struct Intent {
     std::string id;
     std::string description;
     std::vector<std::string> tags;
     std::vector<PatternId> patterns;
     std::vector<PatternId> unless;
+    IntentScope scope = IntentScope::clause;
     SourceLocation where;
 };
 
