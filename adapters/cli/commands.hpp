@@ -2,6 +2,7 @@
 /// The subcommands of `reframe`. Each returns the process exit code.
 
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,8 +23,10 @@ int run_classify(const Engine& engine, std::istream& in, std::ostream& out, bool
 int run_lint(const std::vector<std::string>& paths, std::ostream& out);
 
 /// Runs the YAML conversation tests in `paths` (files or folders) against `flows_dir`.
+/// With `min_coverage`, also prints which states the steps reached and fails when fewer
+/// than that percentage of all states were.
 int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
-                           std::ostream& err);
+                           std::ostream& err, std::optional<double> min_coverage = std::nullopt);
 
 /// Prints everything stored about `user` as export JSON.
 int run_data_export(Engine& engine, const std::string& user, std::ostream& out, std::ostream& err);

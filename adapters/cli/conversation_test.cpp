@@ -1,6 +1,9 @@
 // `reframe test`: YAML conversation tests run against a fresh in-memory engine each.
 #include <algorithm>
 #include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -58,7 +61,8 @@ std::string check_step(const YAML::Node& step, const Reply& reply) {
 }
 
 /// Runs one test; returns "" on success or what failed.
-std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>& flows) {
+std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>& flows,
+                    std::set<std::string>& reached) {
     auto store = open_session_store(StoreOptions{":memory:"});
     if (!store) return "cannot open an in-memory store: " + store.error().message;
     EngineOptions options;
@@ -67,12 +71,17 @@ std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>
     const std::string user = test["user"] ? test["user"].as<std::string>() : "test-user";
     const auto steps = test["steps"];
     if (!steps || !steps.IsSequence()) return "a test needs a list of `steps`";
+    // Every conversation starts at the first-contact flow (or the entry): reached.
+    const Frame start = flows->first_contact.flow.empty() ? Frame{flows->entry_flow, ""} : flows->first_contact;
+    if (const Flow* flow = flows->find_flow(start.flow)) reached.insert(flow->id + "." + flow->start);
     std::size_t n = 0;
     for (const auto& step : steps) {
         ++n;
         if (!step["user"]) return "step " + std::to_string(n) + ": a step needs a `user` message";
         auto reply = engine.respond(user, step["user"].as<std::string>());
         if (!reply) return "step " + std::to_string(n) + ": " + reply.error().message;
+        reached.insert(reply->visited.begin(), reply->visited.end());
+        reached.insert(reply->state);
         if (auto failure = check_step(step, *reply); !failure.empty()) {
             return "step " + std::to_string(n) + " (\"" + step["user"].as<std::string>() + "\"): " + failure;
         }
@@ -100,7 +109,26 @@ std::vector<fs::path> test_files(const std::vector<std::string>& paths) {
 struct Tally {
     int passed = 0;
     int failed = 0;
+    std::set<std::string> reached;  // "flow.state" entered by any step
 };
+
+/// Prints which states the tests reached; false when under `min_percent`.
+bool report_coverage(const FlowSet& flows, const std::set<std::string>& reached, double min_percent,
+                     std::ostream& out) {
+    std::vector<std::string> missed;
+    std::size_t total = 0;
+    for (const auto& flow : flows.flows) {
+        for (const auto& state : flow.states) {
+            ++total;
+            if (!reached.contains(flow.id + "." + state.id)) missed.push_back(flow.id + "." + state.id);
+        }
+    }
+    const std::size_t hit = total - missed.size();
+    const double percent = total == 0 ? 100.0 : 100.0 * static_cast<double>(hit) / static_cast<double>(total);
+    out << "state coverage: " << hit << "/" << total << " (" << static_cast<int>(percent) << "%)\n";
+    for (const auto& name : missed) out << "  not reached: " << name << '\n';
+    return percent + 1e-9 >= min_percent;
+}
 
 void run_file(const fs::path& file, const std::shared_ptr<const FlowSet>& flows, std::ostream& out, Tally& tally) {
     YAML::Node root;
@@ -121,7 +149,7 @@ void run_file(const fs::path& file, const std::shared_ptr<const FlowSet>& flows,
         const std::string name = test["test"] ? test["test"].as<std::string>() : file.filename().string();
         std::string failure;
         try {
-            failure = run_one(test, flows);
+            failure = run_one(test, flows, tally.reached);
         } catch (const YAML::Exception& e) {
             failure = std::string{"bad test file: "} + e.what();
         }
@@ -138,7 +166,7 @@ void run_file(const fs::path& file, const std::shared_ptr<const FlowSet>& flows,
 }  // namespace
 
 int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
-                           std::ostream& err) {
+                           std::ostream& err, std::optional<double> min_coverage) {
     auto flows = load_flows_or_report(flows_dir, err);
     if (!flows) return 1;
     const auto files = test_files(paths);
@@ -149,7 +177,8 @@ int run_conversation_tests(const std::vector<std::string>& paths, const std::str
     Tally tally;
     for (const auto& file : files) run_file(file, flows, out, tally);
     out << tally.passed << " passed, " << tally.failed << " failed\n";
-    return tally.failed == 0 ? 0 : 1;
+    const bool covered = !min_coverage || report_coverage(*flows, tally.reached, *min_coverage, out);
+    return tally.failed == 0 && covered ? 0 : 1;
 }
 
 }  // namespace reframe::cli

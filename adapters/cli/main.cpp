@@ -20,6 +20,7 @@ struct Args {
     bool yes = false;
     bool stats = false;
     std::vector<std::string> paths;
+    std::optional<double> min_coverage;
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -126,6 +127,9 @@ int main(int argc, char** argv) {
 
     auto* test = app.add_subcommand("test", "Run YAML conversation tests");
     test->add_option("paths", args.paths, "Test files or folders")->required();
+    test->add_option("--min-coverage", args.min_coverage,
+                     "Also report which states the tests reach; fail below this percentage (0-100)")
+        ->check(CLI::Range(0.0, 100.0));
     add_flows_option(*test, args);
 
     auto* data = app.add_subcommand("data", "A person's stored data: export it, forget it, purge old transcripts");
@@ -146,7 +150,9 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
-    if (test->parsed()) return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr);
+    if (test->parsed()) {
+        return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr, args.min_coverage);
+    }
     auto logger = reframe::cli::make_logger(args.log);
     if (!logger) {
         std::cerr << "reframe: error: " << logger.error() << '\n';

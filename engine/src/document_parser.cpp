@@ -1,8 +1,11 @@
 #include "document_parser.hpp"
 
+#include <algorithm>
+
 #include "flow_parser.hpp"
 #include "intent_parser.hpp"
 #include "loader_codes.hpp"
+#include "questionnaire_parser.hpp"
 #include "resources_parser.hpp"
 #include "say_parser.hpp"
 
@@ -12,6 +15,11 @@ namespace {
 KeyRules top_level_rules() {
     KeyRules rules{"this file", flow_keys(), {}};
     rules.allowed.insert(rules.allowed.end(), {"intents", "interrupts", "settings", "resources"});
+    for (const auto& key : questionnaire_keys()) {
+        if (std::find(rules.allowed.begin(), rules.allowed.end(), key) == rules.allowed.end()) {
+            rules.allowed.push_back(key);
+        }
+    }
     const std::string state_hint = "belongs to a state: write it under `states:` → the state's name";
     for (const char* key : {"say", "on", "options", "next", "end"}) {
         rules.misplaced[key] = "`" + std::string(key) + "` " + state_hint;
@@ -69,6 +77,7 @@ void parse_document(const YAML::Node& document, FileContext& ctx) {
     auto fields = read_fields(document, ctx.at(document, {ctx.path(), 1, 1}), ctx, top_level_rules());
     if (!fields) return;
     parse_flow(*fields, ctx);
+    parse_questionnaire(*fields, ctx);
     if (const Field* intents = fields->get("intents")) parse_intents(*intents, ctx);
     if (const Field* interrupts = fields->get("interrupts")) parse_interrupts(*interrupts, ctx);
     if (const Field* settings = fields->get("settings")) parse_settings(*settings, ctx);

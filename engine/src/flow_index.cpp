@@ -22,6 +22,7 @@ void add_say_vars(const std::vector<std::vector<Template>>& variants, std::unord
 void add_rule_vars(const Transition& rule, std::unordered_set<std::string>& used) {
     add_say_vars(rule.say, used);
     for (const auto& a : rule.set) add_template_vars(a.value, used);
+    for (const auto& a : rule.record) add_template_vars(a.value, used);
     for (const auto& c : rule.conditions) used.insert(c.var);
 }
 

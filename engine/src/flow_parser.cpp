@@ -181,18 +181,6 @@ void FlowReader::check_start(const Fields& document) {
                close.empty() ? "name one of its states: " + join(names) : "did you mean '" + close + "'?");
 }
 
-void add_flow(Flow flow, FileContext& ctx) {
-    FlowSet& set = ctx.state().set;
-    if (auto it = set.flow_index.find(flow.id); it != set.flow_index.end()) {
-        ctx.error(code::duplicate_flow, flow.where,
-                  "flow '" + flow.id + "' is already defined at " + first_at(set.flows[it->second].where, flow.where),
-                  "flow names are shared by the whole folder; rename one of them");
-        return;
-    }
-    set.flow_index[flow.id] = set.flows.size();
-    set.flows.push_back(std::move(flow));
-}
-
 }  // namespace
 
 const std::vector<std::string>& flow_keys() {
@@ -203,6 +191,7 @@ const std::vector<std::string>& flow_keys() {
 void parse_flow(const Fields& document, FileContext& ctx) {
     const Field* name = document.get("flow");
     if (!name) {
+        if (document.has("questionnaire")) return;  // it has a `description` of its own
         for (const auto& field : document.all()) {
             if (std::find(flow_keys().begin(), flow_keys().end(), field.name) == flow_keys().end()) continue;
             ctx.error(code::missing_key, ctx.at(field.key),
@@ -220,6 +209,18 @@ void parse_flow(const Fields& document, FileContext& ctx) {
     // A flow with problems is still added, so references to it do not also fail.
     reader.read(document);
     add_flow(std::move(flow), ctx);
+}
+
+void add_flow(Flow flow, FileContext& ctx) {
+    FlowSet& set = ctx.state().set;
+    if (auto it = set.flow_index.find(flow.id); it != set.flow_index.end()) {
+        ctx.error(code::duplicate_flow, flow.where,
+                  "flow '" + flow.id + "' is already defined at " + first_at(set.flows[it->second].where, flow.where),
+                  "flow names are shared by the whole folder; rename one of them");
+        return;
+    }
+    set.flow_index[flow.id] = set.flows.size();
+    set.flows.push_back(std::move(flow));
 }
 
 }  // namespace reframe::loader_detail

@@ -15,4 +15,7 @@ const std::vector<std::string>& flow_keys();
 /// Reads the flow keys of `document` (if any) and adds the flow to the set.
 void parse_flow(const Fields& document, FileContext& ctx);
 
+/// Adds a flow to the set, or reports that its name is taken.
+void add_flow(Flow flow, FileContext& ctx);
+
 }  // namespace reframe::loader_detail

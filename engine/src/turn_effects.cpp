@@ -1,5 +1,6 @@
 // TurnRunner: what a rule does once it fits (the "then" half of a rule).
 #include <algorithm>
+#include <cstdio>
 
 #include "reframe/history.hpp"
 #include "turn_runner.hpp"
@@ -42,9 +43,29 @@ void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std:
     }
     assign(rule.set);
     apply_records(rule.record);
+    if (rule.score) apply_score(*rule.score);
     apply_action(rule.action);
     say(rule.say, key);
     apply_target(rule.target, !rule.say.empty());
+}
+
+void TurnRunner::apply_score(const Scoring& scoring) {
+    double sum = 0;
+    int answered = 0;
+    for (const auto& var : scoring.item_vars) {
+        const auto it = session_.vars.find(var);
+        if (it == session_.vars.end()) continue;
+        if (const auto value = parse_number(it->second)) {
+            sum += *value;
+            ++answered;
+        }
+    }
+    if (answered == 0) return;
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", sum / answered);
+    session_.vars[scoring.name + ".score"] = text;
+    record_value(session_.history, scoring.name, day_of(now_), text);
+    recorded_.emplace_back(scoring.name, text);
 }
 
 void TurnRunner::apply_records(const std::vector<Assignment>& records) {
@@ -109,6 +130,7 @@ void TurnRunner::apply_target(const Target& target, bool said) {
 
 void TurnRunner::enter(const std::string& flow_id, const std::string& state_id) {
     session_.at = Frame{flow_id, state_id};
+    if (reply_ != nullptr) reply_->visited.push_back(flow_id + "." + state_id);
     const State* state = current_state();
     if (state == nullptr) {
         end_conversation();

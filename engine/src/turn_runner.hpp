@@ -62,6 +62,7 @@ private:
     void apply_target(const Target& target, bool said);
     void apply_action(DataAction action);
     void apply_records(const std::vector<Assignment>& records);
+    void apply_score(const Scoring& scoring);
     std::optional<std::string_view> history_lookup(std::string_view name) const;
     void enter(const std::string& flow, const std::string& state);
     void end_conversation();

@@ -32,6 +32,7 @@ struct Reply {
     std::vector<std::string> traps;    // thinking traps among their tags
     std::string safety;                // "", "crisis" or "medical_urgent"
     std::string error;                 // "" or a stable code: "message_too_long", "rate_limited"
+    std::vector<std::string> visited;  // "flow.state" of every state entered this turn, in order
 };
 
 struct Classification {

@@ -91,6 +91,13 @@ std::string_view data_action_name(DataAction action);
 std::optional<DataAction> data_action_named(std::string_view name);
 const std::vector<std::string>& data_action_names();
 
+/// A questionnaire's score, computed when its last item is answered: the mean of the
+/// item variables, kept as variable `<name>.score` and as the check-in measure `<name>`.
+struct Scoring {
+    std::string name;                    // the questionnaire
+    std::vector<std::string> item_vars;  // "<name>.<item>"
+};
+
 /// One ordered rule of a state: all its conditions must hold.
 struct Transition {
     // --- when ---
@@ -104,6 +111,7 @@ struct Transition {
     // --- then ---
     std::vector<Assignment> set;
     std::vector<Assignment> record;          // check-in measures to keep: name -> value
+    std::optional<Scoring> score;            // a questionnaire's last answer: compute its score
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
     DataAction action = DataAction::none;
     Target target;
