@@ -189,3 +189,21 @@ TEST_CASE("the locale option picks the safety resources, and an unknown one is a
     CHECK_THAT(unknown.err, Catch::Contains("unknown locale 'xx'"));
     CHECK_THAT(unknown.err, Catch::Contains("gb"));
 }
+
+TEST_CASE("test --min-coverage names the states no test reaches and fails below the bar", "[cli][dialogues]") {
+    TempDir dir;
+    dir.write("t.yaml", "- test: one label\n  steps:\n    - user: \"i am useless\"\n      state: main.humanity\n");
+    const std::string tests = "'" + dir.file("t.yaml").string() + "' ";
+    auto low = run_reframe("test " + tests + engine_flows + " --min-coverage 100", "", dir);
+    CHECK(low.status == 1);
+    CHECK_THAT(low.out, Catch::Contains("1 passed, 0 failed"));
+    CHECK_THAT(low.out, Catch::Contains("state coverage: "));
+    CHECK_THAT(low.out, Catch::Contains("not reached: "));
+    CHECK_THAT(low.out, !Catch::Contains("not reached: main.humanity"));
+    auto lenient = run_reframe("test " + tests + engine_flows + " --min-coverage 1", "", dir);
+    CHECK(lenient.status == 0);
+    auto plain = run_reframe("test " + tests + engine_flows, "", dir);
+    CHECK(plain.status == 0);
+    CHECK_THAT(plain.out, !Catch::Contains("state coverage"));
+    CHECK(run_reframe("test " + tests + engine_flows + " --min-coverage 101", "", dir).status != 0);
+}
