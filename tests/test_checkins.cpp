@@ -208,3 +208,54 @@ TEST_CASE("questionnaire mistakes are diagnostics", "[checkin][loader]") {
         REQUIRE_FALSE(result);
     }
 }
+
+TEST_CASE("pacing gives each message a typing pause within the bounds", "[pacing]") {
+    const std::string paced = std::string(settings) + "  pacing: {ms_per_word: 100, min_ms: 300, max_ms: 1000}\n";
+    TempDir dir;
+    dir.write("settings.yaml", paced);
+    dir.write("main.yaml",
+              "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    fallback:\n      say: [[\"Ok.\", \"one two "
+              "three four five six seven eight nine ten eleven twelve\", \"one two three four five\"]]\n");
+    auto loaded = load_flow_dir(dir.path());
+    REQUIRE(loaded);
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    Engine engine(loaded->flows, std::move(*store));
+    auto reply = engine.respond("u", "anything");
+    REQUIRE(reply);
+    CHECK(reply->pauses_ms == std::vector<int>{300, 1000, 500});
+
+    SECTION("without pacing every pause is 0") {
+        Clinic clinic(checkin_flow);
+        auto plain = clinic.engine->respond("p", "hello");
+        REQUIRE(plain);
+        CHECK(plain->pauses_ms == std::vector<int>(plain->messages.size(), 0));
+    }
+}
+
+TEST_CASE("going quiet mid-conversation gets a gentle ending; at rest it says nothing", "[pacing]") {
+    TempDir dir;
+    dir.write("settings.yaml", std::string(settings) + "  quiet: \"I'll leave this here for now.\"\n");
+    dir.write("main.yaml",
+              "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    on:\n      - pattern: go\n        goto: b\n"
+              "  b:\n    say: \"in b\"\n    fallback:\n      say: still b\n");
+    auto loaded = load_flow_dir(dir.path());
+    REQUIRE(loaded);
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    Engine engine(loaded->flows, std::move(*store));
+
+    auto stranger = engine.quiet("nobody");
+    REQUIRE(stranger);
+    CHECK(stranger->messages.empty());
+    CHECK_FALSE(engine.store().load("nobody")->has_value());  // nothing stored
+
+    REQUIRE(engine.respond("u", "go"));
+    auto ending = engine.quiet("u");
+    REQUIRE(ending);
+    CHECK(ending->messages == std::vector<std::string>{"I'll leave this here for now."});
+    CHECK(ending->state == "main.a");  // rests at the entry
+    auto again = engine.quiet("u");
+    REQUIRE(again);
+    CHECK(again->messages.empty());  // already resting: no second goodbye
+}

@@ -40,6 +40,37 @@ void read_transcript_days(const Field& field, FileContext& ctx) {
     ctx.state().set.transcript_days = static_cast<int>(*days);
 }
 
+/// `pacing: {ms_per_word: 150, min_ms: 400, max_ms: 2500}`: typing pauses for adapters.
+void read_pacing(const Field& field, FileContext& ctx) {
+    auto fields =
+        read_fields(field.value, ctx.at(field.key), ctx, KeyRules{"pacing", {"ms_per_word", "min_ms", "max_ms"}, {}});
+    if (!fields) return;
+    int values[3] = {0, 0, 0};
+    const char* names[3] = {"ms_per_word", "min_ms", "max_ms"};
+    for (int i = 0; i < 3; ++i) {
+        const Field* f = fields->get(names[i]);
+        if (!f) continue;
+        const auto number = read_integer(*f, ctx);
+        if (!number) return;
+        if (*number < 0 || *number > 10'000) {
+            ctx.error(code::bad_value, value_at(*f, ctx),
+                      "`" + std::string(names[i]) + ": " + std::to_string(*number) + "` is out of range",
+                      "pauses are milliseconds between 0 and 10000");
+            return;
+        }
+        values[i] = static_cast<int>(*number);
+    }
+    if (values[2] < values[1]) {
+        ctx.error(code::bad_value, value_at(field, ctx), "`max_ms` is below `min_ms`",
+                  "the longest pause must be at least the shortest");
+        return;
+    }
+    auto& set = ctx.state().set;
+    set.pace_ms_per_word = values[0];
+    set.pace_min_ms = values[1];
+    set.pace_max_ms = values[2] == 0 ? values[1] : values[2];
+}
+
 void parse_settings(const Field& field, FileContext& ctx) {
     SettingsFacts& settings = ctx.state().settings;
     const SourceLocation where = ctx.at(field.key);
@@ -50,8 +81,9 @@ void parse_settings(const Field& field, FileContext& ctx) {
         return;
     }
     settings.where = where;
-    auto fields = read_fields(field.value, where, ctx,
-                              KeyRules{"settings", {"entry", "first_contact", "transcript_days", "fallback"}, {}});
+    auto fields = read_fields(
+        field.value, where, ctx,
+        KeyRules{"settings", {"entry", "first_contact", "transcript_days", "pacing", "quiet", "fallback"}, {}});
     if (!fields) return;
     if (const Field* entry = fields->get("entry")) {
         settings.entry = read_text(*entry, ctx).value_or("");
@@ -65,6 +97,10 @@ void parse_settings(const Field& field, FileContext& ctx) {
         settings.first_contact_where = value_at(*first, ctx);
     }
     if (const Field* days = fields->get("transcript_days")) read_transcript_days(*days, ctx);
+    if (const Field* pacing = fields->get("pacing")) read_pacing(*pacing, ctx);
+    if (const Field* quiet = fields->get("quiet")) {
+        ctx.state().set.quiet = read_templates(*quiet, ctx).value_or(std::vector<Template>{});
+    }
     if (const Field* fallback = fields->get("fallback")) {
         ctx.state().set.global_fallback = read_templates(*fallback, ctx).value_or(std::vector<Template>{});
     }

@@ -45,6 +45,25 @@ void record(TurnWrites& writes, const SessionState& session, std::int64_t now, s
     }
 }
 
+/// The typing pause before each message: words × ms_per_word, within [min_ms, max_ms].
+void pace(const FlowSet& set, Reply& reply) {
+    reply.pauses_ms.clear();
+    for (const auto& message : reply.messages) {
+        if (set.pace_ms_per_word == 0) {
+            reply.pauses_ms.push_back(0);
+            continue;
+        }
+        int words = 0;
+        bool in_word = false;
+        for (const char c : message) {
+            const bool space = c == ' ' || c == '\n' || c == '\t';
+            if (!space && !in_word) ++words;
+            in_word = !space;
+        }
+        reply.pauses_ms.push_back(std::clamp(words * set.pace_ms_per_word, set.pace_min_ms, set.pace_max_ms));
+    }
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -74,6 +93,7 @@ struct Engine::Impl {
                                          const Analysis* analysis, std::string_view text, TurnLog& turn_log);
     tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text, TurnLog& turn_log);
     tl::expected<Reply, EngineError> greet(const std::string& user, TurnLog& turn_log);
+    tl::expected<Reply, EngineError> quiet(const std::string& user, TurnLog& turn_log);
     tl::expected<Reply, EngineError> too_long(const FlowSet& set, const std::string& user);
     tl::expected<Reply, EngineError> rate_limited(const FlowSet& set, const std::string& user);
     /// A reply that does not run the turn: `message` and `error`, the session unchanged.
@@ -130,6 +150,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
         }
     });
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    pace(*set, reply);
     if (action == DataAction::forget_me) {
         // Nothing is left: the next message starts where a new person starts.
         SessionState fresh;
@@ -139,6 +160,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
         auto data = store->export_data(user);
         if (!data) return tl::unexpected(EngineError{"session store: " + data.error().message});
         reply.messages.push_back(export_json(user, *data, at));
+        reply.pauses_ms.push_back(set->pace_min_ms);
     }
     return reply;
 }
@@ -183,12 +205,46 @@ tl::expected<Reply, EngineError> Engine::Impl::decline(const FlowSet& set, const
     if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
     const Frame at = *saved ? (*saved)->at : TurnRunner::entry_frame(set);
     reply.state = at.flow + "." + at.state;
+    pace(set, reply);
     return reply;
 }
 
 tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
     TurnLog log(impl_->log, "turn", user);
     return log.done(impl_->respond(user, text, log));
+}
+
+tl::expected<Reply, EngineError> Engine::quiet(const std::string& user) {
+    TurnLog log(impl_->log, "quiet", user);
+    return log.done(impl_->quiet(user, log));
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::quiet(const std::string& user, TurnLog& turn_log) {
+    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
+    const auto set = snapshot();
+    // Someone never seen, or resting at the entry (or at the first-contact notice), is not
+    // in the middle of anything: nothing to say, nothing to store.
+    auto saved = store->load(user);
+    if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    Reply reply;
+    reply.user = user;
+    const Frame entry = TurnRunner::entry_frame(*set);
+    if (!*saved || ((*saved)->at == entry && (*saved)->stack.empty()) || (*saved)->at == set->first_contact) {
+        reply.state = *saved ? (*saved)->at.flow + "." + (*saved)->at.state : entry.flow + "." + entry.state;
+        return reply;
+    }
+    auto updated = store->update(user, [&](SessionState& session, bool is_new) {
+        turn_log.before(session.at, is_new);
+        if (is_new) TurnRunner::start_session(*set, session, options.seed);
+        static const Analysis nothing;
+        TurnRunner runner(*set, session, nothing, options.max_hops);
+        runner.set_locale(options.locale);
+        runner.set_now(now());
+        runner.quiet(reply);
+    });
+    if (!updated) return tl::unexpected(EngineError{"session store: " + updated.error().message});
+    pace(*set, reply);
+    return reply;
 }
 
 tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {

@@ -85,6 +85,16 @@ void TurnRunner::greet(Reply& reply) {
     finish();
 }
 
+void TurnRunner::quiet(Reply& reply) {
+    reply_ = &reply;
+    if (!flows_.quiet.empty()) {
+        const auto i = pick_variant(session_, "!quiet", flows_.quiet.size());
+        reply.messages.push_back(render(flows_.quiet[i]));
+    }
+    end_conversation();
+    finish();
+}
+
 void TurnRunner::handle_message(Reply& reply) {
     reply_ = &reply;
     reply.intents = analysis_.intent_ids();

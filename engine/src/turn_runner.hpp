@@ -40,6 +40,9 @@ public:
     /// Says the current state's prompt again (or the entry's, for a new session).
     void greet(Reply& reply);
 
+    /// The person went quiet: one of settings.quiet, and the conversation rests.
+    void quiet(Reply& reply);
+
     /// The locale of `{resources.…}` when the session sets no `locale` variable (empty:
     /// the resources' default).
     void set_locale(std::string_view locale) { locale_ = locale; }

@@ -33,6 +33,9 @@ struct Reply {
     std::string safety;                // "", "crisis" or "medical_urgent"
     std::string error;                 // "" or a stable code: "message_too_long", "rate_limited"
     std::vector<std::string> visited;  // "flow.state" of every state entered this turn, in order
+    /// For each message, how long an adapter may show "typing…" before it (settings.pacing;
+    /// all 0 when the flows set no pacing). Adapters that cannot show typing ignore it.
+    std::vector<int> pauses_ms;
 };
 
 struct Classification {
@@ -91,6 +94,11 @@ public:
     /// What the bot says before the person writes anything: the entry state's prompt for
     /// a new session, or the current state's prompt again for a resumed one.
     tl::expected<Reply, EngineError> greet(const std::string& user);
+
+    /// The person has gone quiet (the adapter decides after how long): in the middle of a
+    /// conversation, says one of settings.quiet and lets the conversation rest; at rest, or
+    /// for someone never seen, says nothing and stores nothing.
+    tl::expected<Reply, EngineError> quiet(const std::string& user);
 
     /// Stateless: which intents, traps and safety categories a text shows.
     Classification classify(std::string_view text) const;

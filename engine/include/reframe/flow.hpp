@@ -189,6 +189,12 @@ struct FlowSet {
     Frame first_contact;
     /// Safety and help resources per locale: `{resources.key}` in templates.
     Resources resources;
+    /// Typing pauses adapters show before each message (settings.pacing); 0: none.
+    int pace_ms_per_word = 0;
+    int pace_min_ms = 0;
+    int pace_max_ms = 0;
+    /// What to say when a person goes quiet in the middle of something (settings.quiet).
+    std::vector<Template> quiet;
     /// How many days transcript lines are kept (settings.transcript_days).
     int transcript_days = 30;
     /// Settings templates may read, by their template name ("settings.transcript_days").
