@@ -1,6 +1,8 @@
 // `reframe test`: YAML conversation tests run against a fresh in-memory engine each.
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +69,10 @@ std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>
     if (!store) return "cannot open an in-memory store: " + store.error().message;
     EngineOptions options;
     options.rate_per_minute = 0;  // a scripted conversation is as fast as the machine, not a person
+    // A fixed clock (2026-01-05, a Monday, 09:00 UTC) that `after_days:` moves, so tests of
+    // check-ins over several days give the same answer every run.
+    auto clock = std::make_shared<std::int64_t>(1'767'603'600);
+    options.unix_clock = [clock] { return *clock; };
     Engine engine(flows, std::move(*store), options);
     const std::string user = test["user"] ? test["user"].as<std::string>() : "test-user";
     const auto steps = test["steps"];
@@ -78,6 +84,7 @@ std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>
     for (const auto& step : steps) {
         ++n;
         if (!step["user"]) return "step " + std::to_string(n) + ": a step needs a `user` message";
+        if (auto days = step["after_days"]) *clock += days.as<std::int64_t>() * 86'400;
         auto reply = engine.respond(user, step["user"].as<std::string>());
         if (!reply) return "step " + std::to_string(n) + ": " + reply.error().message;
         reached.insert(reply->visited.begin(), reply->visited.end());

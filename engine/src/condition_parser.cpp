@@ -10,6 +10,21 @@
 namespace reframe::loader_detail {
 namespace {
 
+/// A name, or dotted names as templates read them: `history.pain.trend`, `settings.x`.
+bool is_variable_name(std::string_view name) {
+    if (name.empty() || name.front() == '.' || name.back() == '.') return false;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        const auto dot = name.find('.', start);
+        const auto part = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (!is_name(part)) return false;
+        if (dot == std::string_view::npos) return true;
+        start = dot + 1;
+    }
+    return false;
+}
+
+
 constexpr std::string_view usage = "write `name`, `not name`, or `name == value` (also !=, <, <=, >, >=)";
 
 struct OpSpelling {
@@ -51,7 +66,7 @@ tl::expected<Condition, ConditionError> parse_test(std::string_view source, std:
         name_at = trimmed(source, begin + 4, end).first;
     }
     condition.var = std::string(source.substr(name_at, end - name_at));
-    if (!is_name(condition.var)) {
+    if (!is_variable_name(condition.var)) {
         return fail(name_at, "'" + condition.var + "' is not a variable name");
     }
     return condition;
@@ -94,7 +109,9 @@ tl::expected<Condition, ConditionError> parse_condition(std::string_view source)
     Condition condition;
     condition.op = spelling->op;
     condition.var = std::string(source.substr(name_begin, name_end - name_begin));
-    if (!is_name(condition.var)) return fail(name_begin, "'" + condition.var + "' is not a variable name");
+    if (!is_variable_name(condition.var)) {
+        return fail(name_begin, "'" + condition.var + "' is not a variable name");
+    }
     const auto [value_begin, value_end] = trimmed(source, op_at + spelling->text.size(), end);
     auto value = parse_value(source, value_begin, value_end, spelling->text);
     if (!value) return tl::make_unexpected(value.error());

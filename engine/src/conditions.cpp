@@ -1,18 +1,15 @@
 #include "conditions.hpp"
 
 #include <charconv>
+
+#include "reframe/history.hpp"
 #include <string>
 
 namespace reframe {
 namespace {
 
-std::optional<double> as_number(std::string_view text) {
-    double value = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
-    return value;
-}
+/// Digits, or a number word ("eight"): a check-in answer compares as its number.
+std::optional<double> as_number(std::string_view text) { return parse_number(text); }
 
 bool compare(Condition::Op op, std::string_view left, std::string_view right) {
     const auto l = as_number(left);
