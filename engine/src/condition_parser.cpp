@@ -24,7 +24,6 @@ bool is_variable_name(std::string_view name) {
     return false;
 }
 
-
 constexpr std::string_view usage = "write `name`, `not name`, or `name == value` (also !=, <, <=, >, >=)";
 
 struct OpSpelling {

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "reframe/history.hpp"
 #include <string>
+#include "reframe/history.hpp"
 
 namespace reframe {
 namespace {
