@@ -259,3 +259,58 @@ TEST_CASE("going quiet mid-conversation gets a gentle ending; at rest it says no
     REQUIRE(again);
     CHECK(again->messages.empty());  // already resting: no second goodbye
 }
+
+TEST_CASE("again: hands the same message to the target state's rules, without its prompt", "[engine]") {
+    TempDir dir;
+    dir.write("settings.yaml", settings);
+    dir.write("main.yaml", R"yaml(flow: main
+start: a
+states:
+  a:
+    say: "prompt of a"
+    on:
+      - pattern: "apple"
+        say: "a heard apple"
+      - pattern: "go"
+        goto: b
+  b:
+    say: "prompt of b"
+    on:
+      - pattern: "loop"
+        goto: b
+        again: true
+    fallback:
+      goto: a
+      again: true
+)yaml");
+    auto loaded = load_flow_dir(dir.path());
+    if (!loaded) {
+        for (const auto& d : loaded.error()) UNSCOPED_INFO(d.to_string());
+    }
+    REQUIRE(loaded);
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    Engine engine(loaded->flows, std::move(*store));
+    REQUIRE(engine.respond("u", "go"));
+    auto apple = engine.respond("u", "an apple please");
+    REQUIRE(apple);
+    CHECK(apple->messages == std::vector<std::string>{"a heard apple"});  // a's rule, not a's prompt
+    CHECK(apple->state == "main.a");
+    REQUIRE(engine.respond("u", "go"));
+    auto other = engine.respond("u", "something else");
+    REQUIRE(other);
+    CHECK(other->messages == std::vector<std::string>{"prompt of a"});  // a has no rule for it: entered
+    REQUIRE(engine.respond("u", "go"));
+    auto loop = engine.respond("u", "loop");  // a state that hands itself the message is cut off
+    REQUIRE(loop);
+    CHECK(loop->state == "main.b");
+
+    SECTION("again without goto is a diagnostic") {
+        dir.write("main.yaml",
+                  "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    on:\n      - pattern: x\n"
+                  "        end: true\n        again: true\n");
+        const auto broken = load_flow_dir(dir.path());
+        REQUIRE_FALSE(broken);
+        CHECK(broken.error().front().code == "RF0110");
+    }
+}

@@ -86,6 +86,24 @@ struct RuleReader {
         read("record", read_records, rule.record);
         read_action();
         read_target();
+        read_again();
+    }
+
+    void read_again() {
+        const Field* field = fields.get("again");
+        if (!field) return;
+        auto flag = read_bool(*field, ctx);
+        if (!flag) {
+            ok = false;
+            return;
+        }
+        if (*flag && rule.target.kind != Target::Kind::go) {
+            ctx.error(code::conflicting_target, ctx.at(field->key), "`again` is only used together with `goto`",
+                      "write `goto: state` and `again: true` to hand the same message to that state's rules");
+            ok = false;
+            return;
+        }
+        rule.again = *flag;
     }
 
     void read_action() {
@@ -207,7 +225,8 @@ const std::vector<std::string>& when_keys() {
 }
 
 const std::vector<std::string>& then_keys() {
-    static const std::vector<std::string> keys{"say", "set", "record", "do", "goto", "call", "then", "return", "end"};
+    static const std::vector<std::string> keys{"say",  "set",  "record", "do",  "goto",
+                                               "call", "then", "return", "end", "again"};
     return keys;
 }
 

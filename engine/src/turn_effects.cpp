@@ -46,6 +46,10 @@ void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std:
     if (rule.score) apply_score(*rule.score);
     apply_action(rule.action);
     say(rule.say, key);
+    if (rule.again && rule.target.kind == Target::Kind::go && hops_left_-- > 0) {
+        hand_on(rule.target);
+        return;
+    }
     apply_target(rule.target, !rule.say.empty());
 }
 
@@ -95,6 +99,19 @@ void TurnRunner::apply_action(DataAction action) {
             break;  // the engine carries these out with the store, after the turn
     }
     action_ = action;
+}
+
+void TurnRunner::hand_on(const Target& target) {
+    session_.at = Frame{target.flow, target.state};
+    const State* state = current_state();
+    if (state == nullptr) {
+        end_conversation();
+        return;
+    }
+    if (reply_ != nullptr) reply_->visited.push_back(target.flow + "." + target.state);
+    assign(state->set);
+    // The target's own rules answer the message; if none fits, it is entered as usual.
+    if (!try_state_rules()) enter(target.flow, target.state);
 }
 
 void TurnRunner::apply_target(const Target& target, bool said) {

@@ -63,6 +63,7 @@ private:
     void fire(const Transition& rule, const RuleMatch& match, const std::string& key);
     bool captures_used(PatternId pattern) const;
     void apply_target(const Target& target, bool said);
+    void hand_on(const Target& target);
     void apply_action(DataAction action);
     void apply_records(const std::vector<Assignment>& records);
     void apply_score(const Scoring& scoring);

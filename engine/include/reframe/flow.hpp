@@ -115,6 +115,9 @@ struct Transition {
     std::vector<std::vector<Template>> say;  // variants, each one or more messages
     DataAction action = DataAction::none;
     Target target;
+    /// With `goto`: the same message is handled again by the target state's rules (its
+    /// prompt is not said), e.g. a new self-critical statement in the middle of a practice.
+    bool again = false;
     SourceLocation where;
     std::string label;  // human description for explain ("intent self_critical -> reflect")
 };
