@@ -108,3 +108,52 @@ TEST_CASE("crisis and red flags spread over several sentences are still caught",
         CHECK(result.medical_urgent == c.medical);
     }
 }
+
+TEST_CASE("a long session of the bundled dialogues never repeats the previous reply", "[dialogues]") {
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    EngineOptions options;
+    options.rate_per_minute = 0;
+    Engine engine(bundled(), std::move(*store), options);
+    const std::vector<std::string> messages = {
+        "no transcript, thanks",
+        "i'm so useless, i couldn't even finish the dishes",
+        "i'd tell them they did their best",
+        "it helps a bit",
+        "i'm so useless, i couldn't even finish the dishes",
+        "i don't know",
+        "not really",
+        "i should be over this by now",
+        "i should be over this by now",
+        "i should be over this by now",
+        "everyone else copes with a full time job and i can't even manage mornings",
+        "they're doing what they can",
+        "yes",
+        "yes",
+        "my migraine is bad today",
+        "my migraine is bad today",
+        "daily check in",
+        "6",
+        "3",
+        "4",
+        "7",
+        "i made a cup of tea",
+        "how have i been doing",
+        "what can we do",
+        "1",
+        "stop",
+        "hello",
+        "hello",
+        "i always ruin everything",
+        "i always ruin everything",
+    };
+    std::vector<std::string> previous;
+    for (const auto& text : messages) {
+        INFO(text);
+        auto reply = engine.respond("long", text);
+        REQUIRE(reply);
+        CHECK_FALSE(reply->messages.empty());
+        CHECK(reply->messages != previous);
+        previous = reply->messages;
+    }
+}
