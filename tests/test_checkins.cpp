@@ -238,7 +238,9 @@ TEST_CASE("going quiet mid-conversation gets a gentle ending; at rest it says no
     dir.write("settings.yaml", std::string(settings) + "  quiet: \"I'll leave this here for now.\"\n");
     dir.write("main.yaml",
               "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    on:\n      - pattern: go\n        goto: b\n"
-              "  b:\n    say: \"in b\"\n    fallback:\n      say: still b\n");
+              "      - pattern: pause\n        goto: c\n"
+              "  b:\n    say: \"in b\"\n    fallback:\n      say: still b\n"
+              "  c:\n    tags: [resting]\n    say: paused\n    fallback:\n      goto: a\n");
     auto loaded = load_flow_dir(dir.path());
     REQUIRE(loaded);
     auto store = open_session_store(StoreOptions{":memory:"});
@@ -258,6 +260,12 @@ TEST_CASE("going quiet mid-conversation gets a gentle ending; at rest it says no
     auto again = engine.quiet("u");
     REQUIRE(again);
     CHECK(again->messages.empty());  // already resting: no second goodbye
+
+    REQUIRE(engine.respond("u", "pause"));
+    auto paused = engine.quiet("u");
+    REQUIRE(paused);
+    CHECK(paused->messages.empty());  // a state tagged `resting` is a pause already
+    CHECK(engine.store().load("u")->value().at.state == "c");
 }
 
 TEST_CASE("again: hands the same message to the target state's rules, without its prompt", "[engine]") {
@@ -305,10 +313,10 @@ states:
     REQUIRE(loop);
     CHECK(loop->state == "main.b");
 
-    SECTION("again without goto is a diagnostic") {
+    SECTION("again without goto or end is a diagnostic") {
         dir.write("main.yaml",
                   "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    on:\n      - pattern: x\n"
-                  "        end: true\n        again: true\n");
+                  "        return: true\n        again: true\n");
         const auto broken = load_flow_dir(dir.path());
         REQUIRE_FALSE(broken);
         CHECK(broken.error().front().code == "RF0110");

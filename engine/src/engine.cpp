@@ -229,7 +229,13 @@ tl::expected<Reply, EngineError> Engine::Impl::quiet(const std::string& user, Tu
     Reply reply;
     reply.user = user;
     const Frame entry = TurnRunner::entry_frame(*set);
-    if (!*saved || ((*saved)->at == entry && (*saved)->stack.empty()) || (*saved)->at == set->first_contact) {
+    const auto resting = [&set](const Frame& at) {
+        const Flow* flow = set->find_flow(at.flow);
+        const State* state = flow ? flow->find_state(at.state) : nullptr;
+        return state != nullptr && std::find(state->tags.begin(), state->tags.end(), "resting") != state->tags.end();
+    };
+    if (!*saved || ((*saved)->at == entry && (*saved)->stack.empty()) || (*saved)->at == set->first_contact ||
+        resting((*saved)->at)) {
         reply.state = *saved ? (*saved)->at.flow + "." + (*saved)->at.state : entry.flow + "." + entry.state;
         return reply;
     }

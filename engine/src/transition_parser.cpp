@@ -97,9 +97,11 @@ struct RuleReader {
             ok = false;
             return;
         }
-        if (*flag && rule.target.kind != Target::Kind::go) {
-            ctx.error(code::conflicting_target, ctx.at(field->key), "`again` is only used together with `goto`",
-                      "write `goto: state` and `again: true` to hand the same message to that state's rules");
+        if (*flag && rule.target.kind != Target::Kind::go && rule.target.kind != Target::Kind::end) {
+            ctx.error(code::conflicting_target, ctx.at(field->key),
+                      "`again` is only used together with `goto` or `end`",
+                      "write `goto: state` (or `end: true`) and `again: true` to hand the same message to that "
+                      "state's (or the entry's) rules");
             ok = false;
             return;
         }

@@ -50,6 +50,16 @@ void TurnRunner::fire(const Transition& rule, const RuleMatch& match, const std:
         hand_on(rule.target);
         return;
     }
+    if (rule.again && rule.target.kind == Target::Kind::end && hops_left_-- > 0) {
+        // Rest, then answer the same message as the start of a new conversation.
+        reset_to_entry();
+        Target entry;
+        entry.kind = Target::Kind::go;
+        entry.flow = session_.at.flow;
+        entry.state = session_.at.state;
+        hand_on(entry);
+        return;
+    }
     apply_target(rule.target, !rule.say.empty());
 }
 

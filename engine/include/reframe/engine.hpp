@@ -97,7 +97,8 @@ public:
 
     /// The person has gone quiet (the adapter decides after how long): in the middle of a
     /// conversation, says one of settings.quiet and lets the conversation rest; at rest, or
-    /// for someone never seen, says nothing and stores nothing.
+    /// for someone never seen, or in a state tagged `resting` (a pause they can come back
+    /// from), says nothing and stores nothing.
     tl::expected<Reply, EngineError> quiet(const std::string& user);
 
     /// Stateless: which intents, traps and safety categories a text shows.

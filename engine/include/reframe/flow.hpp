@@ -117,6 +117,7 @@ struct Transition {
     Target target;
     /// With `goto`: the same message is handled again by the target state's rules (its
     /// prompt is not said), e.g. a new self-critical statement in the middle of a practice.
+    /// With `end`: the conversation rests, then the entry state's rules handle the message.
     bool again = false;
     SourceLocation where;
     std::string label;  // human description for explain ("intent self_critical -> reflect")
