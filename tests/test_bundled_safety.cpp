@@ -2,21 +2,14 @@
 // every state of every flow, never with a reframe.
 #include <catch2/catch.hpp>
 
+#include "bundled.hpp"
 #include "reframe/engine.hpp"
 #include "reframe/loader.hpp"
 
 using namespace reframe;
+using reframe::testing::bundled;
 
 namespace {
-
-std::shared_ptr<const FlowSet> bundled() {
-    static const auto flows = [] {
-        auto loaded = load_flow_dir(std::string{REFRAME_SOURCE_DIR} + "/dialogues");
-        REQUIRE(loaded);
-        return loaded->flows;
-    }();
-    return flows;
-}
 
 Reply reply_in_state(const Flow& flow, const State& state, const std::string& text) {
     auto store = open_session_store(StoreOptions{":memory:"});

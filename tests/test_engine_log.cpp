@@ -5,6 +5,7 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "bundled.hpp"
 #include "log_leaks.hpp"
 #include "pseudonym.hpp"
 #include "reframe/engine.hpp"
@@ -13,15 +14,7 @@
 using namespace reframe;
 using namespace reframe::testing;
 
-namespace {
-
-std::shared_ptr<const FlowSet> bundled() {
-    auto loaded = load_flow_dir(std::string{REFRAME_SOURCE_DIR} + "/dialogues");
-    REQUIRE(loaded);
-    return loaded->flows;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("the engine's log at trace level holds no word a person wrote", "[privacy][log]") {
     std::ostringstream out;

@@ -7,6 +7,7 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "bundled.hpp"
 #include "engine_fixture.hpp"
 #include "manual_clock.hpp"
 
@@ -15,15 +16,6 @@ using namespace reframe::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::shared_ptr<const FlowSet> bundled() {
-    static const auto flows = [] {
-        auto loaded = load_flow_dir(std::string{REFRAME_SOURCE_DIR} + "/dialogues");
-        REQUIRE(loaded);
-        return loaded->flows;
-    }();
-    return flows;
-}
 
 /// An engine over the bundled dialogues: 60 a minute (one a second), bursts of 3.
 std::unique_ptr<Engine> limited_engine(const ManualClock& clock, std::shared_ptr<spdlog::logger> logger = nullptr) {

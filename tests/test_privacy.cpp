@@ -12,12 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "bundled.hpp"
 #include "reframe/data_export.hpp"
 #include "reframe/engine.hpp"
 #include "reframe/loader.hpp"
 #include "temp_dir.hpp"
 
 using namespace reframe;
+using reframe::testing::bundled;
 using reframe::testing::TempDir;
 using json = nlohmann::json;
 
@@ -25,15 +27,6 @@ namespace {
 
 constexpr std::int64_t day = 86'400;
 constexpr std::int64_t start_time = 1'795'000'000;  // 2026-11-18
-
-std::shared_ptr<const FlowSet> bundled() {
-    static const auto flows = [] {
-        auto loaded = load_flow_dir(std::string{REFRAME_SOURCE_DIR} + "/dialogues");
-        REQUIRE(loaded);
-        return loaded->flows;
-    }();
-    return flows;
-}
 
 /// An engine over the bundled dialogues and a database file, with a clock the test moves.
 struct Deployment {
