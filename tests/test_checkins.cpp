@@ -55,6 +55,18 @@ items:
 done: "Your score is {kindness.score}; over time {history.kindness.spark}."
 )yaml";
 
+/// An engine over the flows written into `dir`, sessions in memory.
+std::unique_ptr<Engine> engine_over(const TempDir& dir) {
+    auto loaded = load_flow_dir(dir.path());
+    if (!loaded) {
+        for (const auto& d : loaded.error()) UNSCOPED_INFO(d.to_string());
+    }
+    REQUIRE(loaded);
+    auto store = open_session_store(StoreOptions{":memory:"});
+    REQUIRE(store);
+    return std::make_unique<Engine>(loaded->flows, std::move(*store));
+}
+
 struct Clinic {
     TempDir dir;
     std::shared_ptr<std::atomic<std::int64_t>> now = std::make_shared<std::atomic<std::int64_t>>(monday);
@@ -206,6 +218,7 @@ TEST_CASE("questionnaire mistakes are diagnostics", "[checkin][loader]") {
         dir.write("q.yaml", "questionnaire: q\nflow: q\nscale: [a, b]\nitems:\n  - id: x\n    text: t\n");
         const auto result = load_flow_dir(dir.path());
         REQUIRE_FALSE(result);
+        CHECK(result.error().front().code == "RF0111");
     }
 }
 
@@ -216,11 +229,8 @@ TEST_CASE("pacing gives each message a typing pause within the bounds", "[pacing
     dir.write("main.yaml",
               "flow: main\nstart: a\nstates:\n  a:\n    say: hi\n    fallback:\n      say: [[\"Ok.\", \"one two "
               "three four five six seven eight nine ten eleven twelve\", \"one two three four five\"]]\n");
-    auto loaded = load_flow_dir(dir.path());
-    REQUIRE(loaded);
-    auto store = open_session_store(StoreOptions{":memory:"});
-    REQUIRE(store);
-    Engine engine(loaded->flows, std::move(*store));
+    const auto owned = engine_over(dir);
+    Engine& engine = *owned;
     auto reply = engine.respond("u", "anything");
     REQUIRE(reply);
     CHECK(reply->pauses_ms == std::vector<int>{300, 1000, 500});
@@ -241,11 +251,8 @@ TEST_CASE("going quiet mid-conversation gets a gentle ending; at rest it says no
               "      - pattern: pause\n        goto: c\n"
               "  b:\n    say: \"in b\"\n    fallback:\n      say: still b\n"
               "  c:\n    tags: [resting]\n    say: paused\n    fallback:\n      goto: a\n");
-    auto loaded = load_flow_dir(dir.path());
-    REQUIRE(loaded);
-    auto store = open_session_store(StoreOptions{":memory:"});
-    REQUIRE(store);
-    Engine engine(loaded->flows, std::move(*store));
+    const auto owned = engine_over(dir);
+    Engine& engine = *owned;
 
     auto stranger = engine.quiet("nobody");
     REQUIRE(stranger);
@@ -291,14 +298,8 @@ states:
       goto: a
       again: true
 )yaml");
-    auto loaded = load_flow_dir(dir.path());
-    if (!loaded) {
-        for (const auto& d : loaded.error()) UNSCOPED_INFO(d.to_string());
-    }
-    REQUIRE(loaded);
-    auto store = open_session_store(StoreOptions{":memory:"});
-    REQUIRE(store);
-    Engine engine(loaded->flows, std::move(*store));
+    const auto owned = engine_over(dir);
+    Engine& engine = *owned;
     REQUIRE(engine.respond("u", "go"));
     auto apple = engine.respond("u", "an apple please");
     REQUIRE(apple);

@@ -99,6 +99,19 @@ std::optional<std::vector<Template>> read_templates(const Field& field, FileCont
     return templates;
 }
 
+namespace {
+
+/// The template of one `name: "text"` entry of `set` or `record`.
+std::optional<Template> read_entry_template(const Field& entry, FileContext& ctx, std::string_view expected) {
+    if (!entry.value.IsScalar()) {
+        wrong_type(entry, ctx, expected);
+        return std::nullopt;
+    }
+    return compile_template(entry.value, ctx);
+}
+
+}  // namespace
+
 std::optional<std::vector<Assignment>> read_assignments(const Field& field, FileContext& ctx) {
     auto entries = read_named(field, ctx, "variable", code::duplicate_key);
     if (!entries) return std::nullopt;
@@ -118,12 +131,7 @@ std::optional<std::vector<Assignment>> read_assignments(const Field& field, File
             assignments.push_back({entry.name, Template{}});
             continue;
         }
-        if (!entry.value.IsScalar()) {
-            wrong_type(entry, ctx, "a text");
-            ok = false;
-            continue;
-        }
-        auto compiled = compile_template(entry.value, ctx);
+        auto compiled = read_entry_template(entry, ctx, "a text");
         if (compiled) assignments.push_back({entry.name, std::move(*compiled)});
         ok = ok && compiled.has_value();
     }
@@ -138,12 +146,7 @@ std::optional<std::vector<Assignment>> read_records(const Field& field, FileCont
     bool ok = true;
     for (const auto& entry : *entries) {
         ctx.state().measure_names.insert(entry.name);
-        if (!entry.value.IsScalar()) {
-            wrong_type(entry, ctx, "a text, such as \"{pain}\"");
-            ok = false;
-            continue;
-        }
-        auto compiled = compile_template(entry.value, ctx);
+        auto compiled = read_entry_template(entry, ctx, "a text, such as \"{pain}\"");
         if (compiled) records.push_back({entry.name, std::move(*compiled)});
         ok = ok && compiled.has_value();
     }
