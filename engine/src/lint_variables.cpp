@@ -64,7 +64,8 @@ private:
     void mark(VarSet& into, const std::vector<Assignment>& assignments) const {
         for (const auto& a : assignments) mark(into, a.var);
     }
-    VarSet captures(const Transition& rule) const;
+    const VarSet& captures(const Transition& rule) const;
+    VarSet compute_captures(const Transition& rule) const;
     VarSet on_entry(std::size_t node) const;
     VarSet after(std::size_t node, const Transition* rule) const;
     void flow_through();
@@ -78,10 +79,17 @@ private:
     Candidates vars_;
     std::vector<std::optional<VarSet>> in_;
     std::set<std::pair<std::size_t, std::string>> reported_;
+    mutable std::map<const Transition*, VarSet> captures_;  // computed once per rule
 };
 
+const VarSet& MaybeUnset::captures(const Transition& rule) const {
+    auto it = captures_.find(&rule);
+    if (it == captures_.end()) it = captures_.emplace(&rule, compute_captures(rule)).first;
+    return it->second;
+}
+
 /// What every pattern that could fire `rule` captures (the one that fired is not known).
-VarSet MaybeUnset::captures(const Transition& rule) const {
+VarSet MaybeUnset::compute_captures(const Transition& rule) const {
     std::vector<PatternId> patterns = rule.patterns;
     if (patterns.empty()) {
         for (const auto& intent : set_.intents) {
@@ -114,7 +122,7 @@ VarSet MaybeUnset::on_entry(std::size_t node) const {
 VarSet MaybeUnset::after(std::size_t node, const Transition* rule) const {
     VarSet known = on_entry(node);
     if (rule == nullptr) return known;
-    const VarSet captured = captures(*rule);
+    const VarSet& captured = captures(*rule);
     for (std::size_t i = 0; i < known.size(); ++i) known[i] = known[i] || captured[i];
     for (const auto& c : rule->conditions) {
         if (c.op != Condition::Op::is_unset && c.op != Condition::Op::ne) mark(known, c.var);
