@@ -94,6 +94,7 @@ TEST_CASE("tone: lint/tone.yaml extends, trims or replaces the bundled list", "[
                   "    - phrase: push through\n      why: it asks the body to ignore its limits\n"
                   "      instead: \"would it help to pause?\"\n");
         const auto all = lint(dir);
+        CHECK_FALSE(reframe::has_errors(all));  // lint/tone.yaml is not read as a flow
         const auto tone = with_code(all, "RF0911");
         REQUIRE(tone.size() == 2);
         CHECK(tone[0]->message.find("push through") != std::string::npos);

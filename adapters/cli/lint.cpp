@@ -74,6 +74,39 @@ json coverage_json(const std::vector<FlowCoverage>& coverage) {
     return flows;
 }
 
+struct Results {
+    std::vector<Checked> checked;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+};
+
+void print_json(const Results& results, bool report, std::ostream& out) {
+    json doc{{"findings", json::array()}, {"counts", {{"errors", results.errors}, {"warnings", results.warnings}}}};
+    for (const auto& r : results.checked) {
+        for (const auto& d : r.diagnostics) doc["findings"].push_back(finding_json(d));
+    }
+    if (report) {
+        doc["coverage"] = json::array();
+        for (const auto& r : results.checked) {
+            doc["coverage"].push_back(
+                {{"path", r.path}, {"flows", r.coverage ? coverage_json(*r.coverage) : json(nullptr)}});
+        }
+    }
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+void print_text(const Results& results, bool report, std::ostream& out) {
+    for (const auto& r : results.checked) {
+        for (const auto& d : r.diagnostics) out << d.to_string() << '\n';
+    }
+    if (report) {
+        for (const auto& r : results.checked) print_coverage(r, out);
+    }
+    if (results.errors + results.warnings > 0) {
+        out << results.errors << " error(s), " << results.warnings << " warning(s)\n";
+    }
+}
+
 }  // namespace
 
 int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err) {
@@ -84,36 +117,19 @@ int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             return 2;
         }
     }
-    std::vector<Checked> results;
-    std::size_t errors = 0;
-    std::size_t warnings = 0;
+    Results results;
     for (const auto& path : options.paths) {
-        results.push_back(check(path));
-        for (const auto& d : results.back().diagnostics) ++(d.severity == Severity::error ? errors : warnings);
+        results.checked.push_back(check(path));
+        for (const auto& d : results.checked.back().diagnostics) {
+            ++(d.severity == Severity::error ? results.errors : results.warnings);
+        }
     }
     if (options.json) {
-        json doc{{"findings", json::array()}, {"counts", {{"errors", errors}, {"warnings", warnings}}}};
-        for (const auto& r : results) {
-            for (const auto& d : r.diagnostics) doc["findings"].push_back(finding_json(d));
-        }
-        if (options.report) {
-            doc["coverage"] = json::array();
-            for (const auto& r : results) {
-                doc["coverage"].push_back(
-                    {{"path", r.path}, {"flows", r.coverage ? coverage_json(*r.coverage) : json(nullptr)}});
-            }
-        }
-        out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+        print_json(results, options.report, out);
     } else {
-        for (const auto& r : results) {
-            for (const auto& d : r.diagnostics) out << d.to_string() << '\n';
-        }
-        if (options.report) {
-            for (const auto& r : results) print_coverage(r, out);
-        }
-        if (errors + warnings > 0) out << errors << " error(s), " << warnings << " warning(s)\n";
+        print_text(results, options.report, out);
     }
-    return errors > 0 || (options.strict && warnings > 0) ? 1 : 0;
+    return results.errors > 0 || (options.strict && results.warnings > 0) ? 1 : 0;
 }
 
 }  // namespace reframe::cli
