@@ -19,8 +19,16 @@ int run_replay(Engine& engine, std::istream& in, std::ostream& out, std::ostream
 /// stdin: one text per line; stdout: one classification per line (JSON or readable).
 int run_classify(const Engine& engine, std::istream& in, std::ostream& out, bool json);
 
-/// Prints every diagnostic of the given folders/files; 0 when there is no error.
-int run_lint(const std::vector<std::string>& paths, std::ostream& out);
+struct LintOptions {
+    std::vector<std::string> paths;
+    bool json = false;    ///< one JSON document instead of text lines
+    bool strict = false;  ///< warnings fail too
+    bool report = false;  ///< add the self-compassion coverage report
+};
+
+/// Prints every diagnostic of the given folders/files. 0: no error (warnings allowed,
+/// unless `strict`); 1: errors; 2: a path does not exist (the message goes to `err`).
+int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err);
 
 /// Runs the YAML conversation tests in `paths` (files or folders) against `flows_dir`.
 /// With `min_coverage`, also prints which states the steps reached and fails when fewer

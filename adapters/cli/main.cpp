@@ -21,6 +21,8 @@ struct Args {
     bool stats = false;
     std::vector<std::string> paths;
     std::optional<double> min_coverage;
+    reframe::cli::LintOptions lint;
+    std::string lint_format = "text";
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -122,8 +124,14 @@ int main(int argc, char** argv) {
     add_flows_option(*classify, args);
     classify->add_flag("--json", args.json, "Print one JSON line per text");
 
-    auto* lint = app.add_subcommand("lint", "Check flow folders or files; exit 1 on any error");
-    lint->add_option("paths", args.paths, "Folders or files to check")->required();
+    auto* lint = app.add_subcommand(
+        "lint", "Check flow folders or files: exit 0 when clean (warnings allowed), 1 on errors, 2 on bad usage");
+    lint->add_option("paths", args.lint.paths, "Folders or files to check")->required();
+    lint->add_option("--format", args.lint_format, "text (default) or json: one JSON document with every finding")
+        ->check(CLI::IsMember({"text", "json"}));
+    lint->add_flag("--strict", args.lint.strict, "Warnings fail too (exit 1)");
+    lint->add_flag("--report", args.lint.report,
+                   "Also show which parts of self-compassion each flow and each reframe path offers");
 
     auto* test = app.add_subcommand("test", "Run YAML conversation tests");
     test->add_option("paths", args.paths, "Test files or folders")->required();
@@ -147,9 +155,13 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help is a parse "error" that exits 0; every real usage error exits 2.
+        return app.exit(e) == 0 ? 0 : 2;
     }
-    if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
+    if (lint->parsed()) {
+        args.lint.json = args.lint_format == "json";
+        return reframe::cli::run_lint(args.lint, std::cout, std::cerr);
+    }
     if (test->parsed()) {
         return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr, args.min_coverage);
     }
@@ -159,8 +171,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     args.logger = std::move(*logger);
-    if (console->parsed()) return console_command(args);
-    if (replay->parsed()) return replay_command(args);
     if (console->parsed()) return console_command(args);
     if (replay->parsed()) return replay_command(args);
     if (data->parsed()) return data_command(*data, args);

@@ -17,6 +17,16 @@ bool is_thinking_trap(const std::string& tag) {
     return std::find(traps.begin(), traps.end(), tag) != traps.end();
 }
 
+const std::vector<std::string>& self_compassion_components() {
+    static const std::vector<std::string> components{"mindfulness", "common_humanity", "self_kindness"};
+    return components;
+}
+
+bool is_self_compassion_component(const std::string& name) {
+    const auto& components = self_compassion_components();
+    return std::find(components.begin(), components.end(), name) != components.end();
+}
+
 const State* Flow::find_state(const std::string& state_id) const {
     const auto it = state_index.find(state_id);
     return it == state_index.end() ? nullptr : &states[it->second];

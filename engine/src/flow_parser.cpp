@@ -14,7 +14,7 @@ KeyRules state_key_rules(const std::string& what) {
     const std::string rule_hint =
         "conditions and places to go belong in a rule under `on:`, e.g. "
         "`on: [{pattern: \"…\", goto: next_state}]`";
-    KeyRules rules{what, {"say", "options", "on", "fallback", "set", "next", "end", "tags"}, {}};
+    KeyRules rules{what, {"say", "options", "on", "fallback", "set", "next", "end", "tags", "serves"}, {}};
     for (const auto& key : when_keys()) rules.misplaced[key] = rule_hint;
     rules.misplaced["goto"] =
         "`goto` belongs in a rule under `on:`; to move on at once without waiting "
@@ -23,6 +23,25 @@ KeyRules state_key_rules(const std::string& what) {
     rules.misplaced["return"] = rule_hint;
     rules.misplaced["start"] = "`start` belongs to the flow, not to a state";
     return rules;
+}
+
+/// `serves: [mindfulness, …]`: self-compassion components, each checked (RF0116).
+std::optional<std::vector<std::string>> read_serves(const Field& field, FileContext& ctx) {
+    auto items = read_text_list(field, ctx);
+    if (!items) return std::nullopt;
+    std::vector<std::string> serves;
+    for (const auto& item : *items) {
+        const std::string& name = item.Scalar();
+        if (is_self_compassion_component(name)) {
+            if (std::find(serves.begin(), serves.end(), name) == serves.end()) serves.push_back(name);
+            continue;
+        }
+        const auto close = did_you_mean(name, self_compassion_components());
+        ctx.error(
+            code::unknown_component, ctx.at(item), "'" + name + "' is not a part of self-compassion",
+            close.empty() ? "write one of: " + join(self_compassion_components()) : "did you mean '" + close + "'?");
+    }
+    return serves;
 }
 
 /// Reads one flow: keeps the flow's state names so rules can check `then:` at once.
@@ -77,6 +96,7 @@ void FlowReader::read_header(const Fields& document) {
     }
     read(document, "description", read_text, flow_.description);
     read(document, "tags", read_words, flow_.tags);
+    read(document, "serves", read_serves, flow_.serves);
     read(document, "start", read_text, flow_.start);
 }
 
@@ -143,6 +163,7 @@ void FlowReader::read_state_fields(const Fields& fields, State& state) {
         state.next);
     read(fields, "end", read_bool, state.end);
     read(fields, "tags", read_words, state.tags);
+    read(fields, "serves", read_serves, state.serves);
     if (state.end && state.next) {
         ctx_.error(code::conflicting_target, ctx_.at(fields.get("next")->key),
                    "state '" + state.id + "' has both `end: true` and `next`",
@@ -184,7 +205,8 @@ void FlowReader::check_start(const Fields& document) {
 }  // namespace
 
 const std::vector<std::string>& flow_keys() {
-    static const std::vector<std::string> keys{"flow", "description", "start", "vars", "tags", "states", "fallback"};
+    static const std::vector<std::string> keys{"flow", "description", "start",  "vars",
+                                               "tags", "serves",      "states", "fallback"};
     return keys;
 }
 

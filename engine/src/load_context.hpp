@@ -36,6 +36,14 @@ struct SettingsFacts {
 
 inline constexpr int max_transcript_days = 3650;
 
+/// A phrase the tone check warns about (RF0911), as written and as normalised tokens.
+struct TonePhrase {
+    std::string phrase;
+    std::vector<std::string> tokens;
+    std::string why;      // why it hurts
+    std::string instead;  // what to write instead
+};
+
 /// Everything gathered while reading the files of one set.
 struct LoadState {
     FlowSet set;
@@ -50,6 +58,9 @@ struct LoadState {
     std::map<std::string, SourceLocation> lexicon_where;
     std::vector<SourceLocation> pattern_where;  // by PatternId
     std::string origin;                         // the folder (or first file), for problems without a line
+    std::vector<TonePhrase> tone;               // what the tone check looks for (bundled + lint/tone.yaml)
+    /// `# lint: allow CODE` comments: file -> line -> the codes allowed there.
+    std::map<std::string, std::map<int, std::vector<std::string>>> allowed;
 
     void error(const char* code, SourceLocation where, std::string message, std::string hint = {});
     void warning(const char* code, SourceLocation where, std::string message, std::string hint = {});
@@ -74,6 +85,7 @@ public:
     }
 
     LoadState& state() { return state_; }
+
     const std::string& path() const { return file_.path; }
 
 private:

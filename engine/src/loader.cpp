@@ -3,18 +3,22 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <system_error>
 #include <tuple>
 
 #include "document_parser.hpp"
+#include "flow_lint.hpp"
 #include "flow_validator.hpp"
 #include "flow_warnings.hpp"
 #include "lexicon_loader.hpp"
+#include "lint_allow.hpp"
 #include "load_context.hpp"
 #include "loader_codes.hpp"
 #include "pattern_source.hpp"
 #include "pseudonym.hpp"
 #include "target_resolver.hpp"
+#include "tone.hpp"
 #include "yaml_source.hpp"
 
 namespace reframe {
@@ -26,14 +30,19 @@ using loader_detail::LoadState;
 struct SourceFiles {
     std::vector<fs::path> yaml;
     std::vector<fs::path> lexicons;
+    std::optional<fs::path> tone;  // lint/tone.yaml
 };
+
+/// The folder of lint settings (the tone list): read by the linter, not a flow.
+constexpr const char* lint_folder = "lint";
 
 bool is_yaml(const fs::path& path) { return path.extension() == ".yaml" || path.extension() == ".yml"; }
 
-/// `tests/` folders hold conversation tests; hidden folders (.git) hold nothing of ours.
+/// `tests/` folders hold conversation tests, `lint/` the tone list; hidden folders (.git)
+/// hold nothing of ours.
 bool is_skipped_folder(const fs::path& name) {
     const std::string text = name.string();
-    return text == "tests" || (!text.empty() && text.front() == '.');
+    return text == "tests" || text == lint_folder || (!text.empty() && text.front() == '.');
 }
 
 void report_unreadable(LoadState& state, const fs::path& path, const std::string& why) {
@@ -56,6 +65,7 @@ SourceFiles list_folder(const fs::path& dir, LoadState& state) {
         }
     }
     if (ec) report_unreadable(state, dir, "this folder: " + ec.message());
+    if (const fs::path tone = dir / lint_folder / "tone.yaml"; fs::is_regular_file(tone, ec)) files.tone = tone;
     std::sort(files.yaml.begin(), files.yaml.end());
     std::sort(files.lexicons.begin(), files.lexicons.end());
     return files;
@@ -72,6 +82,7 @@ void sort_diagnostics(Diagnostics& diagnostics) {
 bool read_yaml(const fs::path& path, LoadState& state) {
     auto file = loader_detail::read_yaml_file(path, state.diagnostics);
     if (!file) return false;
+    loader_detail::note_allow_comments(file->path, file->text, state);
     loader_detail::FileContext ctx(*file, state);
     for (const auto& document : file->documents) loader_detail::parse_document(document, ctx);
     return true;
@@ -102,6 +113,8 @@ std::string version_of(const SourceFiles& files, const fs::path& origin) {
 
 /// Lexicons first: patterns name them. Then every file, then the checks that need all.
 tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
+    state.tone = loader_detail::bundled_tone_phrases();
+    if (files.tone) loader_detail::load_tone_file(*files.tone, state);
     for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
     bool all_read = true;
     for (const auto& path : files.yaml) all_read = read_yaml(path, state) && all_read;
@@ -114,7 +127,14 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     }
     loader_detail::order_interrupts(state);
     // Dead-end warnings on a folder with errors would mostly echo those errors.
-    if (!has_errors(state.diagnostics)) loader_detail::warn_dead_ends(state);
+    if (!has_errors(state.diagnostics)) {
+        loader_detail::warn_dead_ends(state);
+        loader_detail::warn_no_end(state);
+        loader_detail::warn_maybe_unset(state);
+        loader_detail::warn_shadowed_rules(state);
+        loader_detail::warn_component_coverage(state);
+    }
+    loader_detail::drop_allowed_warnings(state);
     sort_diagnostics(state.diagnostics);
     if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
     index_intents(state.set);

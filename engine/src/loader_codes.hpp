@@ -25,6 +25,7 @@ inline constexpr const char* duplicate_key = "RF0112";
 inline constexpr const char* no_entry = "RF0113";
 inline constexpr const char* interrupt_without_condition = "RF0114";
 inline constexpr const char* bad_scope = "RF0115";
+inline constexpr const char* unknown_component = "RF0116";
 
 inline constexpr const char* undefined_state = "RF0201";
 inline constexpr const char* undefined_flow = "RF0202";
@@ -53,5 +54,12 @@ inline constexpr const char* stuck_state = "RF0902";
 inline constexpr const char* unreachable_flow = "RF0903";
 inline constexpr const char* empty_lexicon_entry = "RF0904";
 inline constexpr const char* misspelt_trap = "RF0905";
+inline constexpr const char* no_end_reachable = "RF0906";
+inline constexpr const char* maybe_unset_variable = "RF0907";
+inline constexpr const char* shadowed_rule = "RF0908";
+inline constexpr const char* unmatchable_word = "RF0909";
+inline constexpr const char* empty_lexicon = "RF0910";
+inline constexpr const char* unkind_phrase = "RF0911";
+inline constexpr const char* path_misses_component = "RF0912";
 
 }  // namespace reframe::loader_detail::code

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "loader_codes.hpp"
+#include "pattern_lint.hpp"
 
 namespace reframe::loader_detail {
 namespace {
@@ -59,6 +60,7 @@ std::optional<std::vector<PatternId>> read_patterns(const Field& field, FileCont
         }
         if (state.pattern_where.size() <= *added) state.pattern_where.resize(*added + 1);
         state.pattern_where[*added] = ctx.at(item);
+        lint_pattern(item, ctx);
         ids.push_back(*added);
     }
     if (!ok) return std::nullopt;

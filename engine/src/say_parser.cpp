@@ -1,6 +1,7 @@
 #include "say_parser.hpp"
 
 #include "loader_codes.hpp"
+#include "tone.hpp"
 
 namespace reframe::loader_detail {
 namespace {
@@ -61,6 +62,7 @@ std::optional<Template> compile_template(const YAML::Node& scalar, FileContext& 
     for (const auto& name : compiled->variables()) {
         ctx.state().var_uses.push_back({name, ctx.in_scalar(scalar, variable_offset(source, name))});
     }
+    check_tone(scalar, ctx);
     return std::move(*compiled);
 }
 

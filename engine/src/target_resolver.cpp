@@ -77,12 +77,13 @@ private:
     void report_bare(const Target& target, const Flow& flow) {
         std::vector<std::string> names;
         for (const auto& s : flow.states) names.push_back(s.id);
+        const std::string states = join(names);
         names.insert(names.end(), flow_names_.begin(), flow_names_.end());
         const auto close = did_you_mean(target.state, names);
-        state_.error(
-            code::undefined_state, target.where,
-            "flow '" + flow.id + "' has no state '" + target.state + "', and there is no flow of that name",
-            close.empty() ? "name a state of this flow, `flow` or `flow.state`" : "did you mean '" + close + "'?");
+        state_.error(code::undefined_state, target.where,
+                     "flow '" + flow.id + "' has no state '" + target.state + "', and there is no flow of that name",
+                     close.empty() ? "name one of its states (" + states + "), a flow, or `flow.state`"
+                                   : "did you mean '" + close + "'?");
     }
 
     LoadState& state_;

@@ -23,6 +23,11 @@ namespace reframe {
 const std::vector<std::string>& thinking_traps();
 bool is_thinking_trap(const std::string& tag);
 
+/// The three parts of mindful self-compassion a say-line can serve (`serves:` in YAML):
+/// `mindfulness`, `common_humanity`, `self_kindness`.
+const std::vector<std::string>& self_compassion_components();
+bool is_self_compassion_component(const std::string& name);
+
 /// Intents tagged with these decide the `classify` booleans.
 inline constexpr const char* tag_self_critical = "self_critical";
 inline constexpr const char* tag_crisis = "crisis";
@@ -136,6 +141,8 @@ struct State {
     std::optional<Target> next;  // continue at once, without waiting
     bool end = false;
     std::vector<std::string> tags;
+    /// The self-compassion components what this state says offers (`serves:`).
+    std::vector<std::string> serves;
     SourceLocation where;
 };
 
@@ -148,6 +155,9 @@ struct Flow {
     std::map<std::string, std::string> vars;  // declared variables and their defaults
     std::vector<std::string> tags;
     std::optional<Transition> fallback;  // when the state has none
+    /// Components every path through this flow should offer (`serves:` on the flow); the
+    /// coverage report warns about a path that misses one. Empty: no expectation.
+    std::vector<std::string> serves;
     SourceLocation where;
 
     const State* find_state(const std::string& state_id) const;

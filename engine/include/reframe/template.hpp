@@ -47,6 +47,8 @@ public:
     /// Names of the variables referenced, for the validator.
     std::vector<std::string> variables() const;
     const std::string& source() const { return source_; }
+    /// The literal texts and variable references, in order (for lint).
+    const std::vector<TemplatePart>& parts() const { return parts_; }
     bool empty() const { return parts_.empty(); }
 
 private:
