@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "bundled.hpp"
 #include "cli_runner.hpp"
 #include "flow_graph.hpp"
 #include "reframe/loader.hpp"
@@ -183,6 +184,30 @@ TEST_CASE("graph: Mermaid output is balanced, with valid ids and no raw quotes i
         CHECK(m[1].str() != "end");
     }
     CHECK(edges > 15);
+}
+
+TEST_CASE("graph: every bundled flow gives balanced Mermaid with valid ids", "[graph]") {
+    const auto flows = reframe::testing::bundled();
+    const std::regex node_id(R"(^    ([A-Za-z][A-Za-z0-9_]*)[\(\[\{])");
+    for (const auto& flow : flows->flows) {
+        INFO(flow.id);
+        const auto mermaid = graph::to_mermaid(graph::build_graph(*flows, {flow.id}));
+        CHECK(balanced(mermaid, false));
+        std::istringstream lines(mermaid);
+        int nodes = 0;
+        for (std::string line; std::getline(lines, line);) {
+            std::smatch m;
+            if (std::regex_search(line, m, node_id)) ++nodes;
+            // A label never holds a raw quote: it would end the label early.
+            const auto open = line.find("[\"");
+            if (open == std::string::npos) continue;
+            const auto close = line.rfind("\"]");
+            if (close != std::string::npos && close > open + 1) {
+                CHECK(line.substr(open + 2, close - open - 2).find('"') == std::string::npos);
+            }
+        }
+        CHECK(nodes >= static_cast<int>(flow.states.size()));
+    }
 }
 
 TEST_CASE("graph: every bundled flow renders with Graphviz without warnings", "[graph][cli]") {
