@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include "authoring_commands.hpp"
 #include "commands.hpp"
 #include "console.hpp"
 #include "logging.hpp"
@@ -152,6 +153,9 @@ int main(int argc, char** argv) {
     for (auto* cmd : {export_cmd, forget_cmd}) cmd->add_option("--user", args.user, "The person's user id")->required();
     forget_cmd->add_flag("--yes", args.yes, "Confirm: this cannot be undone");
 
+    reframe::cli::AuthoringCommands authoring;
+    reframe::cli::add_authoring_commands(app, authoring);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -162,6 +166,7 @@ int main(int argc, char** argv) {
         args.lint.json = args.lint_format == "json";
         return reframe::cli::run_lint(args.lint, std::cout, std::cerr);
     }
+    if (auto status = reframe::cli::run_authoring_command(authoring)) return *status;
     if (test->parsed()) {
         return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr, args.min_coverage);
     }

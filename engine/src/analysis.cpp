@@ -68,7 +68,8 @@ bool has_message_scope(const FlowSet& flows) {
                        [](const Intent& intent) { return intent.scope == IntentScope::message; });
 }
 
-/// All the clauses' words in order, as one clause.
+}  // namespace
+
 NormalizedText whole_message_text(const NormalizedText& text) {
     NormalizedText whole;
     Clause& piece = whole.clauses.emplace_back();
@@ -80,6 +81,13 @@ NormalizedText whole_message_text(const NormalizedText& text) {
     }
     return whole;
 }
+
+bool looks_at(const Intent& intent, const Analysis& analysis, std::size_t piece) {
+    if (analysis.text.clauses.size() <= 1) return piece == 0;
+    return intent.scope == IntentScope::message ? piece == analysis.whole_message() : piece < analysis.whole_message();
+}
+
+namespace {
 
 /// Adds the intents of scope `scope` (any scope when empty) that the patterns `ids`,
 /// matched in piece `piece`, show and that no guard of theirs stops there.

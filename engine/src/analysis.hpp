@@ -56,6 +56,14 @@ Analysis analyze(const FlowSet& flows, std::string_view raw);
 std::optional<RuleMatch> match_patterns(const Analysis& analysis, const std::vector<PatternId>& patterns,
                                         const std::vector<PatternId>& unless);
 
+/// All the clauses' words in order, as one clause: the whole-message piece.
+NormalizedText whole_message_text(const NormalizedText& text);
+
+/// Whether `intent` looks at piece `piece` of `analysis`: with one clause, every intent
+/// looks at it; with several, clause-scoped intents at each clause and message-scoped
+/// ones at the whole message only (as analyze() decides).
+bool looks_at(const Intent& intent, const Analysis& analysis, std::size_t piece);
+
 /// True when one of `unless` matched piece `piece` (a clause, or whole_message()).
 bool guarded(const Analysis& analysis, const std::vector<PatternId>& unless, std::size_t piece);
 

@@ -11,6 +11,7 @@
 #include "engine_log.hpp"
 #include "rate_limiter.hpp"
 #include "reframe/data_export.hpp"
+#include "reframe/explain.hpp"
 #include "turn_runner.hpp"
 
 namespace reframe {
@@ -306,6 +307,15 @@ Classification Engine::classify(std::string_view text) const {
     c.crisis = analysis.has_tag(tag_crisis);
     c.medical_urgent = analysis.has_tag(tag_medical_urgent);
     return c;
+}
+
+tl::expected<Explanation, EngineError> Engine::explain(std::string_view text, const std::string& state) const {
+    ExplainOptions options;
+    options.state = state;
+    options.locale = impl_->options.locale;
+    options.seed = impl_->options.seed;
+    options.max_hops = impl_->options.max_hops;
+    return reframe::explain(impl_->snapshot(), text, options);
 }
 
 tl::expected<std::string, EngineError> Engine::export_data(const std::string& user) {

@@ -110,6 +110,7 @@ void TurnRunner::handle_message(Reply& reply) {
     session_.greeted = true;
     move_if_state_missing();
     if (!try_interrupts() && !try_state_rules()) {
+        if (trace_) note(RuleCheck::Kind::global_fallback, nullptr, 0, RuleCheck::Outcome::fired);
         if (!flows_.global_fallback.empty()) {
             const auto n = flows_.global_fallback.size();
             const auto i = pick_variant(session_, "!fallback", n);
@@ -126,15 +127,32 @@ bool TurnRunner::safety_interrupt_fits() const {
     return false;
 }
 
+bool TurnRunner::interrupt_applies(const Interrupt& interrupt) const {
+    // A non-safety interrupt does not re-enter the flow it leads to (help inside help).
+    return !interrupt.safety.empty() || interrupt.rule.target.flow != session_.at.flow;
+}
+
 bool TurnRunner::try_interrupts() {
-    for (const auto& interrupt : flows_.interrupts) {
-        // A non-safety interrupt does not re-enter the flow it leads to (help inside help).
-        if (interrupt.safety.empty() && interrupt.rule.target.flow == session_.at.flow) continue;
-        if (auto m = match_rule(interrupt.rule, nullptr)) {
+    const auto& interrupts = flows_.interrupts;
+    for (std::size_t i = 0; i < interrupts.size(); ++i) {
+        const auto& interrupt = interrupts[i];
+        if (!interrupt_applies(interrupt)) {
+            if (trace_)
+                note(RuleCheck::Kind::interrupt, &interrupt.rule, i, RuleCheck::Outcome::skipped,
+                     Miss{MissReason::own_flow, interrupt.rule.target.flow}, &interrupt);
+            continue;
+        }
+        Miss miss;
+        if (auto m = match_rule(interrupt.rule, nullptr, trace_ ? &miss : nullptr)) {
+            if (trace_) {
+                note(RuleCheck::Kind::interrupt, &interrupt.rule, i, RuleCheck::Outcome::fired, {}, &interrupt);
+                note_losers(i + 1, 0);
+            }
             reply_->safety = interrupt.safety;
             fire(interrupt.rule, *m, "!" + interrupt.id);
             return true;
         }
+        if (trace_) note(RuleCheck::Kind::interrupt, &interrupt.rule, i, RuleCheck::Outcome::no_fit, miss, &interrupt);
     }
     return false;
 }
@@ -144,21 +162,49 @@ bool TurnRunner::try_state_rules() {
     if (state == nullptr) return false;
     const std::string key = state_key(session_.at);
     for (std::size_t i = 0; i < state->on.size(); ++i) {
-        if (auto m = match_rule(state->on[i], state)) {
+        Miss miss;
+        if (auto m = match_rule(state->on[i], state, trace_ ? &miss : nullptr)) {
+            if (trace_) {
+                note(RuleCheck::Kind::rule, &state->on[i], i, RuleCheck::Outcome::fired);
+                note_losers(flows_.interrupts.size(), i + 1);
+            }
             fire(state->on[i], *m, key + "#" + std::to_string(i));
             return true;
         }
+        if (trace_) note(RuleCheck::Kind::rule, &state->on[i], i, RuleCheck::Outcome::no_fit, miss);
     }
     if (state->fallback) {
+        if (trace_) note(RuleCheck::Kind::state_fallback, &*state->fallback, 0, RuleCheck::Outcome::fired);
         fire(*state->fallback, RuleMatch{}, key + "#fallback");
         return true;
     }
     const Flow* flow = flows_.find_flow(session_.at.flow);
     if (flow != nullptr && flow->fallback) {
+        if (trace_) note(RuleCheck::Kind::flow_fallback, &*flow->fallback, 0, RuleCheck::Outcome::fired);
         fire(*flow->fallback, RuleMatch{}, session_.at.flow + "#fallback");
         return true;
     }
     return false;
+}
+
+void TurnRunner::note(RuleCheck::Kind kind, const Transition* rule, std::size_t index, RuleCheck::Outcome outcome,
+                      Miss miss, const Interrupt* interrupt) {
+    trace_->push_back(RuleCheck{kind, outcome, state_key(session_.at), index, rule, interrupt, std::move(miss)});
+}
+
+void TurnRunner::note_losers(std::size_t first_interrupt, std::size_t first_rule) {
+    // Checked before the winner fires, so they see the same variables it saw.
+    const auto& interrupts = flows_.interrupts;
+    for (std::size_t i = first_interrupt; i < interrupts.size(); ++i) {
+        if (interrupt_applies(interrupts[i]) && match_rule(interrupts[i].rule, nullptr)) {
+            note(RuleCheck::Kind::interrupt, &interrupts[i].rule, i, RuleCheck::Outcome::lost, {}, &interrupts[i]);
+        }
+    }
+    const State* state = current_state();
+    if (state == nullptr) return;
+    for (std::size_t i = first_rule; i < state->on.size(); ++i) {
+        if (match_rule(state->on[i], state)) note(RuleCheck::Kind::rule, &state->on[i], i, RuleCheck::Outcome::lost);
+    }
 }
 
 void TurnRunner::finish() {

@@ -17,6 +17,7 @@
 
 #include "analysis.hpp"
 #include "reframe/engine.hpp"
+#include "reframe/explain.hpp"
 #include "reframe/session.hpp"
 
 namespace reframe {
@@ -53,6 +54,10 @@ public:
     /// The time of the turn (unix seconds): the day of check-ins and of `{history.…}`.
     void set_now(std::int64_t now) { now_ = now; }
 
+    /// From now on, appends every rule considered (and why it fitted or not) to `trace`,
+    /// and also checks the rules after the winner (they lose). For explain; null: off.
+    void set_trace(std::vector<RuleCheck>* trace) { trace_ = trace; }
+
     /// The check-in values `record:` kept in this turn, in order.
     const std::vector<std::pair<std::string, std::string>>& recorded() const { return recorded_; }
 
@@ -63,8 +68,12 @@ public:
 private:
     /// A session whose state a reload removed starts again at the entry (a safe place).
     void move_if_state_missing();
-    std::optional<RuleMatch> match_rule(const Transition& rule, const State* state) const;
-    std::optional<RuleMatch> match_intents(const Transition& rule) const;
+    std::optional<RuleMatch> match_rule(const Transition& rule, const State* state, Miss* why = nullptr) const;
+    std::optional<RuleMatch> match_intents(const Transition& rule, Miss* why) const;
+    bool interrupt_applies(const Interrupt& interrupt) const;
+    void note(RuleCheck::Kind kind, const Transition* rule, std::size_t index, RuleCheck::Outcome outcome,
+              Miss miss = {}, const Interrupt* interrupt = nullptr);
+    void note_losers(std::size_t first_interrupt, std::size_t first_rule);
     bool option_chosen(std::size_t index, const State& state) const;
     void fire(const Transition& rule, const RuleMatch& match, const std::string& key);
     bool captures_used(PatternId pattern) const;
@@ -99,6 +108,7 @@ private:
     DataAction action_ = DataAction::none;
     std::int64_t now_ = 0;
     std::vector<std::pair<std::string, std::string>> recorded_;
+    std::vector<RuleCheck>* trace_ = nullptr;
     mutable std::map<std::string, std::string, std::less<>> history_texts_;  // rendered {history.…}
 
     static constexpr std::string_view resources_prefix = "resources.";

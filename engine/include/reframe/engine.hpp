@@ -81,6 +81,8 @@ struct EngineError {
     std::string message;
 };
 
+struct Explanation;  // reframe/explain.hpp
+
 class Engine {
 public:
     Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStore> store, EngineOptions options = {});
@@ -103,6 +105,10 @@ public:
 
     /// Stateless: which intents, traps and safety categories a text shows.
     Classification classify(std::string_view text) const;
+
+    /// Why `text` would be answered as it is in `state` ("flow.state"; empty: the entry
+    /// state), from the current flow set; nothing is stored. Include reframe/explain.hpp.
+    tl::expected<Explanation, EngineError> explain(std::string_view text, const std::string& state = {}) const;
 
     /// Everything stored about `user`, as the JSON document of data_export.hpp.
     tl::expected<std::string, EngineError> export_data(const std::string& user);
