@@ -1,4 +1,5 @@
 // The `reframe` command: argument parsing only; each subcommand lives in its own file.
+#include <cstdlib>
 #include <iostream>
 
 #include <unistd.h>
@@ -20,7 +21,7 @@ struct Args {
     bool yes = false;
     bool stats = false;
     std::vector<std::string> paths;
-    std::optional<double> min_coverage;
+    reframe::cli::TestRunOptions test;
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -125,12 +126,17 @@ int main(int argc, char** argv) {
     auto* lint = app.add_subcommand("lint", "Check flow folders or files; exit 1 on any error");
     lint->add_option("paths", args.paths, "Folders or files to check")->required();
 
-    auto* test = app.add_subcommand("test", "Run YAML conversation tests");
-    test->add_option("paths", args.paths, "Test files or folders")->required();
-    test->add_option("--min-coverage", args.min_coverage,
+    auto* test = app.add_subcommand(
+        "test", "Run YAML conversation tests (exit 0 all pass, 1 a failure, 2 bad usage or test file)");
+    test->add_option("paths", args.paths, "Test files, or folders searched for `tests/` folders")->required();
+    test->add_option("--min-coverage", args.test.min_coverage,
                      "Also report which states the tests reach; fail below this percentage (0-100)")
         ->check(CLI::Range(0.0, 100.0));
-    add_flows_option(*test, args);
+    test->add_option("--junit", args.test.junit, "Also write a JUnit XML report to this file");
+    test->add_option("--filter", args.test.filter, "Run only the tests whose name contains this text (any case)");
+    test->add_option("--flows", args.test.flows_dir,
+                     "Folder of flows (default: the folder holding each file's tests/ folder, else the bundled "
+                     "dialogues/)");
 
     auto* data = app.add_subcommand("data", "A person's stored data: export it, forget it, purge old transcripts");
     data->require_subcommand(1);
@@ -147,11 +153,14 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;  // --help is 0; any usage error is 2
     }
     if (lint->parsed()) return reframe::cli::run_lint(args.paths, std::cout);
     if (test->parsed()) {
-        return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr, args.min_coverage);
+        // Colour only for a person at a terminal; NO_COLOR (no-color.org) turns it off.
+        args.test.colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+        return reframe::cli::run_conversation_tests(args.paths, args.test, std::cout, std::cerr);
     }
     auto logger = reframe::cli::make_logger(args.log);
     if (!logger) {
