@@ -3,6 +3,7 @@
 // round. tools/check_schema.py (a ctest) validates the bundled files against them.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conversation_spec.hpp"
+#include "reframe/flow.hpp"
 #include "reframe/yaml_keys.hpp"
 
 using nlohmann::json;
@@ -27,8 +29,16 @@ json read_schema(const std::string& path) {
 
 std::set<std::string> schema_keys(const json& definition) {
     std::set<std::string> keys;
-    for (const auto& [key, value] : definition.value("properties", json::object()).items()) keys.insert(key);
+    if (!definition.contains("properties")) return keys;
+    for (const auto& [key, value] : definition["properties"].items()) keys.insert(key);
     return keys;
+}
+
+/// The texts of a JSON list, as a set.
+std::set<std::string> words(const json& list) {
+    std::set<std::string> out;
+    for (const auto& word : list) out.insert(word.is_string() ? word.get_ref<const std::string&>() : word.dump());
+    return out;
 }
 
 /// Every key both ways, with a message that says exactly what to add where.
@@ -37,7 +47,8 @@ void check_same_keys(const json& schema, const std::string& schema_path, const s
     INFO("mapping kind '" << kind << "'");
     REQUIRE(schema["definitions"].contains(kind));
     const json& definition = schema["definitions"][kind];
-    CHECK(definition.value("additionalProperties", true) == false);
+    CHECK(definition.contains("additionalProperties"));
+    CHECK(definition["additionalProperties"] == json(false));
     const auto in_schema = schema_keys(definition);
     for (const auto& key : loader_keys) {
         if (in_schema.contains(key)) continue;
@@ -53,7 +64,9 @@ void check_same_keys(const json& schema, const std::string& schema_path, const s
     }
     for (const auto& [key, property] : definition["properties"].items()) {
         INFO("key `" << key << "`");
-        CHECK_FALSE(property.value("description", std::string{}).empty());
+        CHECK(property.contains("description"));
+        CHECK(property["description"].is_string());
+        CHECK(property["description"].dump().size() > 2);  // more than ""
     }
 }
 
@@ -96,4 +109,19 @@ TEST_CASE("the conversation test schema has every key `reframe test` reads, and 
                     "adapters/cli/conversation_spec.cpp (test_keys)");
     check_same_keys(schema, "dialogues/schema/reframe-test.schema.json", "step", reframe::cli::step_keys(),
                     "adapters/cli/conversation_spec.cpp (step_keys)");
+}
+
+TEST_CASE("the schemas' fixed words are the engine's: trap names, data actions, safety kinds", "[schema]") {
+    const json flows = read_schema(flow_schema_path);
+    const auto& defs = flows["definitions"];
+    const std::set<std::string> traps(reframe::thinking_traps().begin(), reframe::thinking_traps().end());
+    std::set<std::string> tags = traps;
+    tags.insert({reframe::tag_self_critical, reframe::tag_crisis, reframe::tag_medical_urgent});
+    CHECK(words(defs["tag_name"]["anyOf"][0]["enum"]) == tags);
+    const auto& actions = reframe::data_action_names();
+    CHECK(words(defs["rule"]["properties"]["do"]["enum"]) == std::set<std::string>(actions.begin(), actions.end()));
+    CHECK(words(defs["interrupt"]["properties"]["safety"]["enum"]) ==
+          std::set<std::string>{reframe::tag_crisis, reframe::tag_medical_urgent});
+    const json tests = read_schema(test_schema_path);
+    CHECK(words(tests["definitions"]["step"]["properties"]["traps"]["anyOf"][0]["enum"]) == traps);
 }
