@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config python3
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev catch2 nlohmann-json3-dev
-  libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format
+  libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format python3-jsonschema python3-yaml
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev hyperfine
   graphviz  # `reframe graph --format svg`, and the test that renders every bundled flow
 )

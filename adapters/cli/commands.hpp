@@ -30,11 +30,20 @@ struct LintOptions {
 /// unless `strict`); 1: errors; 2: a path does not exist (the message goes to `err`).
 int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err);
 
-/// Runs the YAML conversation tests in `paths` (files or folders) against `flows_dir`.
-/// With `min_coverage`, also prints which states the steps reached and fails when fewer
-/// than that percentage of all states were.
-int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
-                           std::ostream& err, std::optional<double> min_coverage = std::nullopt);
+/// How `reframe test` runs.
+struct TestRunOptions {
+    std::string flows_dir;               ///< empty: the folder holding each file's `tests/` folder, else the default
+    std::optional<double> min_coverage;  ///< also report reached states; fail below this percentage
+    std::string junit;                   ///< write a JUnit XML report here ("" = none)
+    std::string filter;                  ///< run only tests whose name contains this (any case)
+    bool colour = false;                 ///< ANSI colours in diffs (a terminal only)
+};
+
+/// Runs the YAML conversation tests in `paths`: files, or folders searched recursively for
+/// `tests/` folders. Exit code: 0 all passed, 1 a test failed (or the flows do not load, or
+/// coverage is below the bar), 2 a usage problem or a malformed test file.
+int run_conversation_tests(const std::vector<std::string>& paths, const TestRunOptions& options, std::ostream& out,
+                           std::ostream& err);
 
 /// Prints everything stored about `user` as export JSON.
 int run_data_export(Engine& engine, const std::string& user, std::ostream& out, std::ostream& err);

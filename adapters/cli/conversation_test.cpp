@@ -1,191 +1,253 @@
 // `reframe test`: YAML conversation tests run against a fresh in-memory engine each.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "commands.hpp"
+#include "conversation_report.hpp"
+#include "conversation_spec.hpp"
 #include "setup.hpp"
 
 namespace reframe::cli {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<std::string> strings_of(const YAML::Node& node) {
-    std::vector<std::string> out;
-    if (!node || node.IsNull()) return out;
-    if (node.IsScalar()) return {node.as<std::string>()};
-    for (const auto& item : node) out.push_back(item.as<std::string>());
-    return out;
-}
+/// A fixed clock (2026-01-05, a Monday, 09:00 UTC) that `after_days:` moves, so tests of
+/// check-ins over several days give the same answer every run.
+constexpr std::int64_t test_epoch = 1'767'603'600;
 
-std::string all_text(const Reply& reply) {
-    std::string text;
-    for (const auto& m : reply.messages) text += m + "\n";
-    return text;
-}
-
-bool contains(const std::vector<std::string>& have, const std::string& want) {
-    return std::find(have.begin(), have.end(), want) != have.end();
-}
-
-/// Checks one step's expectations; returns the first failure, or "".
-std::string check_step(const YAML::Node& step, const Reply& reply) {
-    if (auto state = step["state"]; state && state.as<std::string>() != reply.state) {
-        return "expected state " + state.as<std::string>() + ", got " + reply.state;
-    }
-    if (auto safety = step["safety"]) {
-        const std::string want = safety.IsNull() ? "" : safety.as<std::string>();
-        if (want != reply.safety) return "expected safety '" + want + "', got '" + reply.safety + "'";
-    }
-    for (const auto& trap : strings_of(step["traps"])) {
-        if (!contains(reply.traps, trap)) return "expected trap " + trap;
-    }
-    for (const auto& intent : strings_of(step["intents"])) {
-        if (!contains(reply.intents, intent)) return "expected intent " + intent;
-    }
-    const auto text = all_text(reply);
-    for (const auto& s : strings_of(step["says"])) {
-        if (text.find(s) == std::string::npos) return "expected the reply to contain \"" + s + "\", got: " + text;
-    }
-    for (const auto& s : strings_of(step["not_says"])) {
-        if (text.find(s) != std::string::npos) return "the reply must not contain \"" + s + "\", got: " + text;
-    }
-    if (auto exact = step["reply"]) {
-        if (strings_of(exact) != reply.messages) return "the reply differs from the expected one: " + text;
-    }
-    return {};
-}
-
-/// Runs one test; returns "" on success or what failed.
-std::string run_one(const YAML::Node& test, const std::shared_ptr<const FlowSet>& flows,
+/// Runs one conversation; `reached` collects every "flow.state" entered.
+TestOutcome run_one(const ConversationTest& test, const std::string& file, const std::shared_ptr<const FlowSet>& flows,
                     std::set<std::string>& reached) {
+    const auto started = std::chrono::steady_clock::now();
+    TestOutcome outcome;
+    outcome.file = file;
+    outcome.name = test.name;
+    outcome.line = test.line;
+    outcome.step_count = test.steps.size();
     auto store = open_session_store(StoreOptions{":memory:"});
-    if (!store) return "cannot open an in-memory store: " + store.error().message;
+    if (!store) {
+        outcome.problem = "cannot open an in-memory store: " + store.error().message;
+        return outcome;
+    }
     EngineOptions options;
     options.rate_per_minute = 0;  // a scripted conversation is as fast as the machine, not a person
-    // A fixed clock (2026-01-05, a Monday, 09:00 UTC) that `after_days:` moves, so tests of
-    // check-ins over several days give the same answer every run.
-    auto clock = std::make_shared<std::int64_t>(1'767'603'600);
+    auto clock = std::make_shared<std::int64_t>(test_epoch);
     options.unix_clock = [clock] { return *clock; };
-    Engine engine(flows, std::move(*store), options);
-    const std::string user = test["user"] ? test["user"].as<std::string>() : "test-user";
-    const auto steps = test["steps"];
-    if (!steps || !steps.IsSequence()) return "a test needs a list of `steps`";
+    Engine engine(flows, std::move(*store), options);  // EngineOptions::seed stays the fixed default
     // Every conversation starts at the first-contact flow (or the entry): reached.
     const Frame start = flows->first_contact.flow.empty() ? Frame{flows->entry_flow, ""} : flows->first_contact;
     if (const Flow* flow = flows->find_flow(start.flow)) reached.insert(flow->id + "." + flow->start);
-    std::size_t n = 0;
-    for (const auto& step : steps) {
-        ++n;
-        if (!step["user"]) return "step " + std::to_string(n) + ": a step needs a `user` message";
-        if (auto days = step["after_days"]) *clock += days.as<std::int64_t>() * 86'400;
-        auto reply = engine.respond(user, step["user"].as<std::string>());
-        if (!reply) return "step " + std::to_string(n) + ": " + reply.error().message;
+    for (const auto& step : test.steps) {
+        ++outcome.step;
+        outcome.step_line = step.line;
+        *clock += step.after_days * 86'400;
+        auto reply = engine.respond(test.user, step.user);
+        if (!reply) {
+            outcome.turns.push_back({step.user, Reply{}});
+            outcome.problem = reply.error().message;
+            break;
+        }
         reached.insert(reply->visited.begin(), reply->visited.end());
         reached.insert(reply->state);
-        if (auto failure = check_step(step, *reply); !failure.empty()) {
-            return "step " + std::to_string(n) + " (\"" + step["user"].as<std::string>() + "\"): " + failure;
-        }
+        outcome.mismatches = check_step(step.expect, *reply);
+        outcome.turns.push_back({step.user, std::move(*reply)});
+        if (!outcome.mismatches.empty()) break;
     }
-    return {};
+    outcome.passed = outcome.problem.empty() && outcome.mismatches.empty();
+    if (outcome.passed) {
+        outcome.step = 0;
+        outcome.turns.clear();
+    }
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return outcome;
 }
 
-std::vector<fs::path> test_files(const std::vector<std::string>& paths) {
-    std::vector<fs::path> files;
+bool is_hidden(const fs::path& name) { return !name.empty() && name.string().front() == '.'; }
+
+/// The YAML files under `dir` that sit in a `tests/` folder (`dir` itself may be one).
+void find_tests(const fs::path& dir, std::vector<fs::path>& files, std::error_code& ec) {
+    const bool inside =
+        dir.filename() == "tests" || (dir.filename().empty() && dir.parent_path().filename() == "tests");
+    fs::recursive_directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& path = it->path();
+        if (it->is_directory(ec)) {
+            if (is_hidden(path.filename())) it.disable_recursion_pending();
+            continue;
+        }
+        const auto ext = path.extension();
+        if (ext != ".yaml" && ext != ".yml") continue;
+        bool in_tests = inside;
+        for (auto p = path.parent_path(); !in_tests && p != dir && p.has_relative_path(); p = p.parent_path()) {
+            in_tests = p.filename() == "tests";
+        }
+        if (in_tests) files.push_back(path);
+    }
+}
+
+/// The test files of every PATH; false (after saying why) when a PATH is unusable.
+bool test_files(const std::vector<std::string>& paths, std::vector<fs::path>& files, std::ostream& err) {
     for (const auto& p : paths) {
         std::error_code ec;
+        if (!fs::exists(p, ec)) {
+            err << "reframe test: error: " << p << " does not exist\n";
+            return false;
+        }
         if (!fs::is_directory(p, ec)) {
             files.emplace_back(p);
             continue;
         }
-        for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
-            const auto ext = entry.path().extension();
-            if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+        const auto before = files.size();
+        find_tests(p, files, ec);
+        if (ec) {
+            err << "reframe test: error: cannot read " << p << ": " << ec.message() << '\n';
+            return false;
+        }
+        if (files.size() == before) {
+            err << "reframe test: error: no test files under " << p
+                << " (conversation tests are *.yaml files in a `tests/` folder)\n";
+            return false;
         }
     }
     std::sort(files.begin(), files.end());
-    return files;
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    return true;
 }
 
-struct Tally {
-    int passed = 0;
-    int failed = 0;
-    std::set<std::string> reached;  // "flow.state" entered by any step
+/// The flows a test file runs against: --flows, else the folder its `tests/` folder is in,
+/// else the default.
+std::string flows_for(const fs::path& file, const std::string& flows_dir) {
+    if (!flows_dir.empty()) return flows_dir;
+    for (auto p = file.parent_path(); p.has_relative_path(); p = p.parent_path()) {
+        if (p.filename() == "tests") return p.parent_path().empty() ? "." : p.parent_path().string();
+    }
+    return {};
+}
+
+/// One flow set under test and which of its states the tests reached.
+struct Target {
+    std::shared_ptr<const FlowSet> flows;
+    std::set<std::string> reached;
 };
 
 /// Prints which states the tests reached; false when under `min_percent`.
-bool report_coverage(const FlowSet& flows, const std::set<std::string>& reached, double min_percent,
-                     std::ostream& out) {
+bool report_coverage(const std::string& name, const Target& target, double min_percent, std::ostream& out) {
     std::vector<std::string> missed;
     std::size_t total = 0;
-    for (const auto& flow : flows.flows) {
+    for (const auto& flow : target.flows->flows) {
         for (const auto& state : flow.states) {
             ++total;
-            if (!reached.contains(flow.id + "." + state.id)) missed.push_back(flow.id + "." + state.id);
+            if (!target.reached.contains(flow.id + "." + state.id)) missed.push_back(flow.id + "." + state.id);
         }
     }
     const std::size_t hit = total - missed.size();
     const double percent = total == 0 ? 100.0 : 100.0 * static_cast<double>(hit) / static_cast<double>(total);
-    out << "state coverage: " << hit << "/" << total << " (" << static_cast<int>(percent) << "%)\n";
-    for (const auto& name : missed) out << "  not reached: " << name << '\n';
+    out << "state coverage" << (name.empty() ? "" : " of " + name) << ": " << hit << "/" << total << " ("
+        << static_cast<int>(percent) << "%)\n";
+    for (const auto& state : missed) out << "  not reached: " << state << '\n';
     return percent + 1e-9 >= min_percent;
 }
 
-void run_file(const fs::path& file, const std::shared_ptr<const FlowSet>& flows, std::ostream& out, Tally& tally) {
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(file.string());
-    } catch (const YAML::Exception& e) {
-        out << file.string() << ":" << (e.mark.line + 1) << ":" << (e.mark.column + 1) << ": error: " << e.msg << '\n';
-        ++tally.failed;
+bool name_matches(const std::string& name, const std::string& filter) {
+    if (filter.empty()) return true;
+    auto lower = [](std::string s) {
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return s;
+    };
+    return lower(name).find(lower(filter)) != std::string::npos;
+}
+
+struct Run {
+    const TestRunOptions& options;
+    std::ostream& out;
+    std::ostream& err;
+    std::map<std::string, Target> targets;  // by flows folder ("" = the default)
+    std::vector<FileOutcome> files;
+    int passed = 0;
+    int failed = 0;
+    bool malformed = false;
+    bool unloadable = false;
+
+    void file(const fs::path& path);
+    int finish();
+};
+
+void Run::file(const fs::path& path) {
+    FileOutcome outcome{path.string(), {}, {}};
+    auto spec = read_test_file(path);
+    if (!spec) {
+        for (const auto& d : spec.error()) err << d.to_string() << '\n';
+        outcome.problems = std::move(spec.error());
+        malformed = true;
+        files.push_back(std::move(outcome));
         return;
     }
-    std::vector<YAML::Node> tests;
-    if (root.IsSequence()) {
-        for (const auto& t : root) tests.push_back(t);
-    } else {
-        tests.push_back(root);
+    const std::string dir = flows_for(path, options.flows_dir);
+    auto [it, fresh] = targets.try_emplace(dir);
+    if (fresh) it->second.flows = load_flows_or_report(dir, err);
+    if (!it->second.flows) {
+        unloadable = true;
+        return;
     }
-    for (const auto& test : tests) {
-        const std::string name = test["test"] ? test["test"].as<std::string>() : file.filename().string();
-        std::string failure;
-        try {
-            failure = run_one(test, flows, tally.reached);
-        } catch (const YAML::Exception& e) {
-            failure = std::string{"bad test file: "} + e.what();
-        }
-        if (failure.empty()) {
-            ++tally.passed;
-            out << "PASS " << name << '\n';
+    for (const auto& test : spec->tests) {
+        if (!name_matches(test.name, options.filter)) continue;
+        auto result = run_one(test, path.string(), it->second.flows, it->second.reached);
+        if (result.passed) {
+            ++passed;
+            out << "PASS " << result.name << '\n';
         } else {
-            ++tally.failed;
-            out << "FAIL " << name << " (" << file.string() << "): " << failure << '\n';
+            ++failed;
+            out << failure_text(result, options.colour);
+        }
+        outcome.tests.push_back(std::move(result));
+    }
+    files.push_back(std::move(outcome));
+}
+
+int Run::finish() {
+    out << passed << " passed, " << failed << " failed" << (malformed ? ", malformed test files (see above)" : "")
+        << '\n';
+    if (passed + failed == 0 && !malformed && !unloadable) {
+        err << "reframe test: error: no test matches --filter '" << options.filter << "'\n";
+        return 2;
+    }
+    if (!options.junit.empty()) {
+        std::ofstream junit(options.junit, std::ios::binary | std::ios::trunc);
+        junit << junit_xml(files);
+        if (!junit.flush()) {
+            err << "reframe test: error: cannot write the JUnit report to " << options.junit << '\n';
+            return 2;
         }
     }
+    bool covered = true;
+    if (options.min_coverage) {
+        for (const auto& [dir, target] : targets) {
+            if (target.flows)
+                covered = report_coverage(targets.size() > 1 ? dir : "", target, *options.min_coverage, out) && covered;
+        }
+    }
+    if (malformed) return 2;
+    return failed == 0 && !unloadable && covered ? 0 : 1;
 }
 
 }  // namespace
 
-int run_conversation_tests(const std::vector<std::string>& paths, const std::string& flows_dir, std::ostream& out,
-                           std::ostream& err, std::optional<double> min_coverage) {
-    auto flows = load_flows_or_report(flows_dir, err);
-    if (!flows) return 1;
-    const auto files = test_files(paths);
-    if (files.empty()) {
-        err << "reframe test: error: no test files (*.yaml) found\n";
-        return 1;
-    }
-    Tally tally;
-    for (const auto& file : files) run_file(file, flows, out, tally);
-    out << tally.passed << " passed, " << tally.failed << " failed\n";
-    const bool covered = !min_coverage || report_coverage(*flows, tally.reached, *min_coverage, out);
-    return tally.failed == 0 && covered ? 0 : 1;
+int run_conversation_tests(const std::vector<std::string>& paths, const TestRunOptions& options, std::ostream& out,
+                           std::ostream& err) {
+    std::vector<fs::path> files;
+    if (!test_files(paths, files, err)) return 2;
+    Run run{options, out, err, {}, {}};
+    for (const auto& file : files) run.file(file);
+    return run.finish();
 }
 
 }  // namespace reframe::cli

@@ -1,4 +1,5 @@
 // The `reframe` command: argument parsing only; each subcommand lives in its own file.
+#include <cstdlib>
 #include <iostream>
 
 #include <unistd.h>
@@ -21,9 +22,9 @@ struct Args {
     bool yes = false;
     bool stats = false;
     std::vector<std::string> paths;
-    std::optional<double> min_coverage;
     reframe::cli::LintOptions lint;
     std::string lint_format = "text";
+    reframe::cli::TestRunOptions test;
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -134,12 +135,17 @@ int main(int argc, char** argv) {
     lint->add_flag("--report", args.lint.report,
                    "Also show which parts of self-compassion each flow and each reframe path offers");
 
-    auto* test = app.add_subcommand("test", "Run YAML conversation tests");
-    test->add_option("paths", args.paths, "Test files or folders")->required();
-    test->add_option("--min-coverage", args.min_coverage,
+    auto* test = app.add_subcommand(
+        "test", "Run YAML conversation tests (exit 0 all pass, 1 a failure, 2 bad usage or test file)");
+    test->add_option("paths", args.paths, "Test files, or folders searched for `tests/` folders")->required();
+    test->add_option("--min-coverage", args.test.min_coverage,
                      "Also report which states the tests reach; fail below this percentage (0-100)")
         ->check(CLI::Range(0.0, 100.0));
-    add_flows_option(*test, args);
+    test->add_option("--junit", args.test.junit, "Also write a JUnit XML report to this file");
+    test->add_option("--filter", args.test.filter, "Run only the tests whose name contains this text (any case)");
+    test->add_option("--flows", args.test.flows_dir,
+                     "Folder of flows (default: the folder holding each file's tests/ folder, else the bundled "
+                     "dialogues/)");
 
     auto* data = app.add_subcommand("data", "A person's stored data: export it, forget it, purge old transcripts");
     data->require_subcommand(1);
@@ -159,8 +165,8 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // --help is a parse "error" that exits 0; every real usage error exits 2.
-        return app.exit(e) == 0 ? 0 : 2;
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;  // --help is 0; any usage error is 2
     }
     if (lint->parsed()) {
         args.lint.json = args.lint_format == "json";
@@ -168,7 +174,9 @@ int main(int argc, char** argv) {
     }
     if (auto status = reframe::cli::run_authoring_command(authoring)) return *status;
     if (test->parsed()) {
-        return reframe::cli::run_conversation_tests(args.paths, args.flows, std::cout, std::cerr, args.min_coverage);
+        // Colour only for a person at a terminal; NO_COLOR (no-color.org) turns it off.
+        args.test.colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+        return reframe::cli::run_conversation_tests(args.paths, args.test, std::cout, std::cerr);
     }
     auto logger = reframe::cli::make_logger(args.log);
     if (!logger) {

@@ -1,7 +1,5 @@
 #include "document_parser.hpp"
 
-#include <algorithm>
-
 #include "flow_parser.hpp"
 #include "intent_parser.hpp"
 #include "loader_codes.hpp"
@@ -13,13 +11,7 @@ namespace reframe::loader_detail {
 namespace {
 
 KeyRules top_level_rules() {
-    KeyRules rules{"this file", flow_keys(), {}};
-    rules.allowed.insert(rules.allowed.end(), {"intents", "interrupts", "settings", "resources"});
-    for (const auto& key : questionnaire_keys()) {
-        if (std::find(rules.allowed.begin(), rules.allowed.end(), key) == rules.allowed.end()) {
-            rules.allowed.push_back(key);
-        }
-    }
+    KeyRules rules{"this file", Mapping::document, {}};
     const std::string state_hint = "belongs to a state: write it under `states:` → the state's name";
     for (const char* key : {"say", "on", "options", "next", "end"}) {
         rules.misplaced[key] = "`" + std::string(key) + "` " + state_hint;
@@ -42,8 +34,7 @@ void read_transcript_days(const Field& field, FileContext& ctx) {
 
 /// `pacing: {ms_per_word: 150, min_ms: 400, max_ms: 2500}`: typing pauses for adapters.
 void read_pacing(const Field& field, FileContext& ctx) {
-    auto fields =
-        read_fields(field.value, ctx.at(field.key), ctx, KeyRules{"pacing", {"ms_per_word", "min_ms", "max_ms"}, {}});
+    auto fields = read_fields(field.value, ctx.at(field.key), ctx, KeyRules{"pacing", Mapping::pacing, {}});
     if (!fields) return;
     int values[3] = {0, 0, 0};
     const char* names[3] = {"ms_per_word", "min_ms", "max_ms"};
@@ -81,9 +72,7 @@ void parse_settings(const Field& field, FileContext& ctx) {
         return;
     }
     settings.where = where;
-    auto fields = read_fields(
-        field.value, where, ctx,
-        KeyRules{"settings", {"entry", "first_contact", "transcript_days", "pacing", "quiet", "fallback"}, {}});
+    auto fields = read_fields(field.value, where, ctx, KeyRules{"settings", Mapping::settings, {}});
     if (!fields) return;
     if (const Field* entry = fields->get("entry")) {
         settings.entry = read_text(*entry, ctx).value_or("");

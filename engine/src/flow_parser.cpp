@@ -14,7 +14,7 @@ KeyRules state_key_rules(const std::string& what) {
     const std::string rule_hint =
         "conditions and places to go belong in a rule under `on:`, e.g. "
         "`on: [{pattern: \"…\", goto: next_state}]`";
-    KeyRules rules{what, {"say", "options", "on", "fallback", "set", "next", "end", "tags", "serves"}, {}};
+    KeyRules rules{what, Mapping::state, {}};
     for (const auto& key : when_keys()) rules.misplaced[key] = rule_hint;
     rules.misplaced["goto"] =
         "`goto` belongs in a rule under `on:`; to move on at once without waiting "
@@ -203,12 +203,6 @@ void FlowReader::check_start(const Fields& document) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& flow_keys() {
-    static const std::vector<std::string> keys{"flow", "description", "start",  "vars",
-                                               "tags", "serves",      "states", "fallback"};
-    return keys;
-}
 
 void parse_flow(const Fields& document, FileContext& ctx) {
     const Field* name = document.get("flow");

@@ -9,9 +9,6 @@
 
 namespace reframe::loader_detail {
 
-/// The top-level keys that describe a flow.
-const std::vector<std::string>& flow_keys();
-
 /// Reads the flow keys of `document` (if any) and adds the flow to the set.
 void parse_flow(const Fields& document, FileContext& ctx);
 

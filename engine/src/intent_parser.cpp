@@ -49,7 +49,7 @@ void parse_intent(const Field& entry, FileContext& ctx) {
     Intent intent;
     intent.id = entry.name;
     intent.where = ctx.at(entry.key);
-    KeyRules rules{"intent '" + entry.name + "'", {"description", "tags", "scope", "patterns", "unless"}, {}};
+    KeyRules rules{"intent '" + entry.name + "'", Mapping::intent, {}};
     rules.misplaced["pattern"] = "an intent lists its patterns under `patterns:` (with an s)";
     auto fields = read_fields(entry.value, intent.where, ctx, rules);
     if (!fields) return;
@@ -79,7 +79,7 @@ void parse_intent(const Field& entry, FileContext& ctx) {
 
 KeyRules interrupt_key_rules(const RuleScope& scope) {
     KeyRules rules = rule_key_rules(scope);
-    rules.allowed.insert(rules.allowed.begin(), {"id", "priority", "safety"});
+    rules.kind = Mapping::interrupt;
     return rules;
 }
 

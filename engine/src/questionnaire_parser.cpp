@@ -27,7 +27,7 @@ Template literal(const std::string& text) {
 std::optional<Item> read_item(const YAML::Node& node, const SourceLocation& list_at, FileContext& ctx,
                               std::set<std::string>& ids) {
     const SourceLocation where = ctx.at(node, list_at);
-    auto fields = read_fields(node, where, ctx, KeyRules{"questionnaire item", {"id", "text", "reverse"}, {}});
+    auto fields = read_fields(node, where, ctx, KeyRules{"questionnaire item", Mapping::questionnaire_item, {}});
     if (!fields) return std::nullopt;
     const Field* id = fields->get("id");
     const Field* text = fields->get("text");
@@ -109,11 +109,6 @@ State item_state(const std::string& q, const std::vector<Item>& items, std::size
 }
 
 }  // namespace
-
-const std::vector<std::string>& questionnaire_keys() {
-    static const std::vector<std::string> keys{"questionnaire", "description", "intro", "scale", "items", "done"};
-    return keys;
-}
 
 void parse_questionnaire(const Fields& document, FileContext& ctx) {
     const Field* name = document.get("questionnaire");

@@ -11,9 +11,6 @@
 
 namespace reframe::loader_detail {
 
-/// The top-level keys of a questionnaire document.
-const std::vector<std::string>& questionnaire_keys();
-
 /// Reads the questionnaire of `document`, if it has one, into a flow of the set.
 void parse_questionnaire(const Fields& document, FileContext& ctx);
 

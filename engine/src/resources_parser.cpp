@@ -60,7 +60,7 @@ void parse_resources(const Field& field, FileContext& ctx) {
         return;
     }
     state.resources_where = where;
-    auto fields = read_fields(field.value, where, ctx, KeyRules{"resources", {"default", "locales"}, {}});
+    auto fields = read_fields(field.value, where, ctx, KeyRules{"resources", Mapping::resources, {}});
     if (!fields) return;
     const Field* default_field = fields->get("default");
     const Field* locales_field = fields->get("locales");

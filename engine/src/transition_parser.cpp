@@ -221,22 +221,8 @@ std::map<std::string, std::string> misplaced_rule_keys(const RuleScope& scope) {
 
 }  // namespace
 
-const std::vector<std::string>& when_keys() {
-    static const std::vector<std::string> keys{"intent", "tag", "pattern", "unless", "option", "if"};
-    return keys;
-}
-
-const std::vector<std::string>& then_keys() {
-    static const std::vector<std::string> keys{"say",  "set",  "record", "do",  "goto",
-                                               "call", "then", "return", "end", "again"};
-    return keys;
-}
-
 KeyRules rule_key_rules(const RuleScope& scope) {
-    KeyRules rules{scope.what, {}, misplaced_rule_keys(scope)};
-    if (!scope.fallback) rules.allowed = when_keys();
-    rules.allowed.insert(rules.allowed.end(), then_keys().begin(), then_keys().end());
-    return rules;
+    return KeyRules{scope.what, scope.fallback ? Mapping::fallback : Mapping::rule, misplaced_rule_keys(scope)};
 }
 
 std::optional<Transition> parse_rule(const YAML::Node& node, const SourceLocation& where, FileContext& ctx,

@@ -25,10 +25,6 @@ struct RuleScope {
     bool safety = false;                            // a safety interrupt may answer crisis
 };
 
-/// The "when" keys of a rule, and its "then" keys.
-const std::vector<std::string>& when_keys();
-const std::vector<std::string>& then_keys();
-
 /// The key rules of a rule in this scope (a fallback allows only "then" keys).
 KeyRules rule_key_rules(const RuleScope& scope);
 

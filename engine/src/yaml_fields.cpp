@@ -20,10 +20,10 @@ void report_unknown_key(const Field& field, FileContext& ctx, const KeyRules& ru
     std::string hint;
     if (auto it = rules.misplaced.find(field.name); it != rules.misplaced.end()) {
         hint = it->second;
-    } else if (auto close = did_you_mean(field.name, rules.allowed); !close.empty()) {
+    } else if (auto close = did_you_mean(field.name, rules.allowed()); !close.empty()) {
         hint = "did you mean '" + close + "'?";
     } else {
-        hint = "the keys allowed here are: " + join(rules.allowed);
+        hint = "the keys allowed here are: " + join(rules.allowed());
     }
     ctx.error(code::unknown_key, ctx.at(field.key), "unknown key '" + field.name + "' in " + rules.what,
               std::move(hint));
@@ -81,14 +81,14 @@ std::optional<Fields> read_fields(const YAML::Node& node, const SourceLocation& 
     if (!node.IsMap()) {
         ctx.error(code::wrong_type, ctx.at(node, where),
                   rules.what + " should be a mapping (`key: value` lines), not " + describe(node),
-                  "write it as `key: value` lines, e.g. `" + rules.allowed.front() + ": …`");
+                  "write it as `key: value` lines, e.g. `" + rules.allowed().front() + ": …`");
         return std::nullopt;
     }
     std::vector<Field> fields;
     for (const auto& pair : node) {
         Field field{"", pair.first, pair.second};
         if (!read_key(pair.first, ctx, field.name)) continue;
-        if (std::find(rules.allowed.begin(), rules.allowed.end(), field.name) == rules.allowed.end()) {
+        if (std::find(rules.allowed().begin(), rules.allowed().end(), field.name) == rules.allowed().end()) {
             report_unknown_key(field, ctx, rules);
             continue;
         }

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "key_tables.hpp"
 #include "load_context.hpp"
 
 namespace reframe::loader_detail {
@@ -21,11 +22,14 @@ struct Field {
     YAML::Node value;
 };
 
-/// The keys a mapping may have, and what to say about keys that belong elsewhere.
+/// The keys a mapping may have (those of its kind in key_tables.cpp), and what to say
+/// about keys that belong elsewhere.
 struct KeyRules {
     std::string what;  // "state 'ask'", "rule", "interrupt 'help'"
-    std::vector<std::string> allowed;
+    Mapping kind;
     std::map<std::string, std::string> misplaced;  // key -> hint ("`goto` belongs in a rule")
+
+    const std::vector<std::string>& allowed() const { return keys_of(kind); }
 };
 
 /// The checked fields of a mapping, in the order written.
