@@ -6,6 +6,7 @@ packages=(
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev catch2 nlohmann-json3-dev
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev
+  libboost-dev libssl-dev openssl
 )
 missing=()
 for p in "${packages[@]}"; do
