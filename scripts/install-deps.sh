@@ -7,6 +7,7 @@ packages=(
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format python3-jsonschema python3-yaml
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev hyperfine
   graphviz  # `reframe graph --format svg`, and the test that renders every bundled flow
+  libboost-dev libssl-dev openssl
 )
 missing=()
 for p in "${packages[@]}"; do
