@@ -6,8 +6,12 @@ packages=(
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev catch2 nlohmann-json3-dev
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev
+  chromium
 )
 missing=()
+# The browser test needs node and npm. Debian's nodejs + npm when neither is on the PATH;
+# a Node.js installed another way (e.g. NodeSource's nodejs, which bundles npm) is kept.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then packages+=(nodejs npm); fi
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
