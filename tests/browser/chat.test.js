@@ -84,8 +84,9 @@ async function check_reframe(page) {
   return said;
 }
 
+// The welcome's quick replies (the first-contact question): choosing one sends its text.
 async function check_quick_reply(page) {
-  const option = page.locator('#options button.option').first();
+  const option = page.locator('#options button.option').last();
   await option.waitFor({ timeout: reply_timeout_ms });
   const label = await option.textContent();
   const before = await bot_count(page);
@@ -93,6 +94,8 @@ async function check_quick_reply(page) {
   await wait_for_reply(page, before);
   const mine = await page.locator('#log .msg-me .text').allTextContents();
   assert.equal(mine[mine.length - 1], label, 'the quick reply is sent as the person\'s message');
+  assert.equal(await page.locator('#options button.option').filter({ hasText: label }).count(), 0,
+    'the answered quick replies are gone');
 }
 
 // After a reload the conversation is on the screen again and the session resumes.
@@ -106,7 +109,8 @@ async function check_resume(page) {
   assert.equal(await page.locator('#log .msg').count(), shown, 'the conversation is shown again after a reload');
   const again = await page.evaluate(() => JSON.parse(sessionStorage.getItem('reframe.chat.v1')).token);
   assert.equal(again, token, 'the same session goes on');
-  await send(page, 'i should be over this by now');
+  const before = await send(page, 'my sister would say i did what i could');
+  assert.ok((await bot_texts(page)).length > before, 'the conversation goes on after the reload');
 }
 
 async function check_escaping(page) {
@@ -146,19 +150,20 @@ async function check_keyboard(page, base) {
   await page.keyboard.press('Enter');
   now = await focused(page);
   assert.equal(now.id, 'message', 'the skip link moves focus to the message box');
-  const before = await bot_count(page);
-  await page.keyboard.type(self_critical);
-  await page.keyboard.press('Enter');
-  await wait_for_reply(page, before);
   await page.locator('#options button.option').first().waitFor({ timeout: reply_timeout_ms });
   await page.keyboard.press('Shift+Tab');
   now = await focused(page);
   assert.equal(now.cls, 'option', 'Shift+Tab from the message box reaches the quick replies');
   assert.ok(now.outline !== 'none' && now.width >= 2, 'focus is visible on a quick reply');
-  const after = await bot_count(page);
+  let before = await bot_count(page);
   await page.keyboard.press('Enter');
-  await wait_for_reply(page, after);
+  await wait_for_reply(page, before);
   assert.equal((await focused(page)).id, 'message', 'after a quick reply, focus is back in the message box');
+  before = await bot_count(page);
+  await page.keyboard.type(self_critical);
+  await page.keyboard.press('Enter');
+  await wait_for_reply(page, before);
+  assert.match((await bot_texts(page)).slice(before).join(' '), /dishes/i, 'typed with the keyboard, answered');
   const animation = await page.evaluate(() => getComputedStyle(document.querySelector('.dots span')).animationName);
   assert.equal(animation, 'none', 'no animation when the person prefers reduced motion');
 }
@@ -174,8 +179,8 @@ async function run(args) {
     const page = await first.newPage();
     watch_console(page, problems);
     step('page, CSP, labels, help link'); await check_page_basics(page, server.base);
-    step('a self-critical message gets a reframe'); await check_reframe(page);
     step('a quick reply'); await check_quick_reply(page);
+    step('a self-critical message gets a reframe'); await check_reframe(page);
     step('reload and resume'); await check_resume(page);
     step('text is escaped'); await check_escaping(page);
     step('360px wide'); await check_narrow(page);
