@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${REFRAME_BENCH_BUILD_DIR:-build-release}"
+build_type="${REFRAME_BENCH_BUILD_TYPE:-Release}"
 loads="${LOADS:-1000 5000}"
 idle="${IDLE:-10000}"
 says="${SAYS:-20}"
@@ -26,7 +27,11 @@ if [ "$(ulimit -n)" -lt "$need" ]; then
   exit 1
 fi
 
-REFRAME_BUILD_DIR="$build_dir" ./scripts/build.sh -DCMAKE_BUILD_TYPE=Release -DREFRAME_BUILD_TESTS=OFF -DREFRAME_BENCH=ON
+# Only the two programs it runs (another build directory may be given, e.g. one with tests).
+launcher=()
+if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DREFRAME_BENCH=ON "${launcher[@]}" > /dev/null
+cmake --build "$build_dir" --parallel "$(nproc)" --target reframe ws_load
 bin="$build_dir/adapters/cli/reframe"
 load="$build_dir/bench/ws_load"
 (cd bench/peers && npm install --silent --no-audit --no-fund > /dev/null 2>&1) || {

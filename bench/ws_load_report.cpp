@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 namespace {
 
-long status_kib(const std::string& status_text, const std::string& key) {
-    const auto at = status_text.find(key + ":");
-    if (at == std::string::npos) return 0;
-    return std::strtol(status_text.c_str() + at + key.size() + 1, nullptr, 10);
+long status_kib(const std::string& line, const std::string& key) {
+    if (line.rfind(key + ":", 0) != 0) return 0;
+    return std::strtol(line.c_str() + key.size() + 1, nullptr, 10);
 }
 
 std::uint32_t percentile(const std::vector<std::uint32_t>& sorted, double p) {
@@ -24,8 +24,12 @@ std::uint32_t percentile(const std::vector<std::uint32_t>& sorted, double p) {
 ServerMemory read_server_memory(int pid) {
     if (pid <= 0) return {};
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return {status_kib(text, "VmRSS"), status_kib(text, "VmHWM")};
+    ServerMemory memory;
+    for (std::string line; std::getline(in, line);) {
+        if (long kib = status_kib(line, "VmRSS")) memory.rss_kib = kib;
+        if (long kib = status_kib(line, "VmHWM")) memory.peak_kib = kib;
+    }
+    return memory;
 }
 
 void print_report(const Options& options, Totals& totals, const ServerMemory& memory) {
