@@ -7,6 +7,7 @@ packages=(
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev
   chromium
+  libboost-dev libssl-dev openssl
 )
 missing=()
 # The browser test needs node and npm. Debian's nodejs + npm when neither is on the PATH;

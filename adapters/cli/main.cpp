@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "logging.hpp"
+#include "serve.hpp"
 #include "setup.hpp"
 
 namespace {
@@ -24,6 +25,7 @@ struct Args {
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
+    reframe::cli::ServeArgs serve;
 };
 
 void add_log_options(CLI::App& app, Args& args) {
@@ -92,6 +94,24 @@ int data_command(const CLI::App& data, const Args& args) {
     return reframe::cli::run_data_purge(*engine, std::cout, std::cerr);
 }
 
+CLI::App* add_serve_command(CLI::App& app, Args& args) {
+    auto* serve = app.add_subcommand("serve", "HTTP + WebSocket (/ws) + the web chat page (/)");
+    auto& s = args.serve;
+    serve->add_option("--config", s.config, "YAML config file (docs/serve.example.yaml); flags override it");
+    serve->add_option("--listen", s.listen, "HOST:PORT to listen on (default: 127.0.0.1:8080; port 0: any free one)");
+    serve->add_option("--flows", s.flows, "Folder of flows (default: the bundled dialogues/)");
+    serve->add_option("--db", s.db,
+                      "SQLite file for sessions, \":memory:\" to keep nothing "
+                      "(default: $REFRAME_DB or ~/.local/share/reframe/reframe.db)");
+    serve->add_option("--locale", s.locale, "Locale of the safety resources, e.g. gb or us");
+    serve->add_option("--allow-origin", s.origins,
+                      "An origin (https://host[:port]) whose pages may open /ws, besides the server's own; repeatable");
+    serve->add_option("--tls-cert", s.tls_cert, "PEM certificate chain: serve HTTPS and wss://");
+    serve->add_option("--tls-key", s.tls_key, "PEM private key of --tls-cert");
+    serve->add_flag("--no-watch", s.no_watch, "Do not reload the flows when their files change (SIGHUP still does)");
+    return serve;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -144,6 +164,8 @@ int main(int argc, char** argv) {
     for (auto* cmd : {export_cmd, forget_cmd}) cmd->add_option("--user", args.user, "The person's user id")->required();
     forget_cmd->add_flag("--yes", args.yes, "Confirm: this cannot be undone");
 
+    auto* serve = add_serve_command(app, args);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -161,8 +183,10 @@ int main(int argc, char** argv) {
     args.logger = std::move(*logger);
     if (console->parsed()) return console_command(args);
     if (replay->parsed()) return replay_command(args);
-    if (console->parsed()) return console_command(args);
-    if (replay->parsed()) return replay_command(args);
+    if (serve->parsed()) {
+        args.serve.logger = args.logger;
+        return reframe::cli::run_serve(args.serve, std::cerr);
+    }
     if (data->parsed()) return data_command(*data, args);
     return classify_command(args);
 }

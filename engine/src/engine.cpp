@@ -118,6 +118,13 @@ void Engine::reload(std::shared_ptr<const FlowSet> flows) {
 }
 
 std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot(); }
+
+std::optional<std::string> Engine::resource(std::string_view key) const {
+    const auto set = impl_->snapshot();
+    const auto text = set->resources.find(impl_->options.locale, key);
+    if (!text) return std::nullopt;
+    return std::string{*text};
+}
 SessionStore& Engine::store() { return *impl_->store; }
 
 tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,

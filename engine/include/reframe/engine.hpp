@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,11 @@ public:
     /// Erases transcript lines older than the flows' `transcript_days`; returns how many.
     /// respond() also does this by itself, at most once an hour.
     tl::expected<std::int64_t, EngineError> purge_expired();
+
+    /// The text of `{resources.<key>}` for the engine's locale (EngineOptions::locale, else
+    /// the resources' default) in the current flow set, e.g. "help_url" for a web page's
+    /// "get help now" link; nothing when the flows give no such resource.
+    std::optional<std::string> resource(std::string_view key) const;
 
     void reload(std::shared_ptr<const FlowSet> flows);
     std::shared_ptr<const FlowSet> flows() const;
