@@ -7,9 +7,13 @@ packages=(
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format python3-jsonschema python3-yaml
   clang libclang-rt-14-dev libspdlog-dev libfmt-dev hyperfine
   graphviz  # `reframe graph --format svg`, and the test that renders every bundled flow
+  chromium
   libboost-dev libssl-dev openssl
 )
 missing=()
+# The browser test needs node and npm. Debian's nodejs + npm when neither is on the PATH;
+# a Node.js installed another way (e.g. NodeSource's nodejs, which bundles npm) is kept.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then packages+=(nodejs npm); fi
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

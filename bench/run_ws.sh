@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The WebSocket load benchmark (issue 6). bench/ws_load.cpp (Boost.Beast, async, one
+# io_context per thread) drives, in the same run:
+#   - `reframe serve`: full engine turns, sessions in an SQLite file (WAL), limits raised so
+#     that the load is never rate-limited;
+#   - a Node `ws` echo server (bench/peers/ws_echo.js): the loopback ceiling.
+# For each of LOADS connections: every connection sends SAYS say frames one after another,
+# each after the previous reply; then IDLE connections are opened and held. Each server is
+# started fresh for each run, so its peak RSS (VmHWM) belongs to that run. Prints one JSON
+# line per run and the reframe/echo ratios; docs/benchmarks.md records them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir="${REFRAME_BENCH_BUILD_DIR:-build-release}"
+build_type="${REFRAME_BENCH_BUILD_TYPE:-Release}"
+loads="${LOADS:-1000 5000}"
+idle="${IDLE:-10000}"
+says="${SAYS:-20}"
+threads="${CLIENT_THREADS:-2}"
+out=bench/out
+mkdir -p "$out"
+
+# Every connection is a file descriptor in the client and one in the server.
+ulimit -n "$(ulimit -Hn)"
+need=$((idle + 256))
+if [ "$(ulimit -n)" -lt "$need" ]; then
+  echo "run_ws: $idle idle connections need $need open files; the hard limit is $(ulimit -Hn)" >&2
+  exit 1
+fi
+
+# Only the two programs it runs (another build directory may be given, e.g. one with tests).
+launcher=()
+if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DREFRAME_BENCH=ON "${launcher[@]}" > /dev/null
+cmake --build "$build_dir" --parallel "$(nproc)" --target reframe ws_load
+bin="$build_dir/adapters/cli/reframe"
+load="$build_dir/bench/ws_load"
+(cd bench/peers && npm install --silent --no-audit --no-fund > /dev/null 2>&1) || {
+  echo "run_ws: npm install in bench/peers failed (the echo peer needs ws)" >&2
+  exit 1
+}
+
+cat > "$out/serve-bench.yaml" <<YAML
+# Written by bench/run_ws.sh: the defaults, with the limits a load test would trip raised.
+limits:
+  max_connections: $((idle + 100))
+  per_connection: {per_minute: 0}
+  per_ip: {per_minute: 0}
+  engine_rate_per_minute: 0
+YAML
+
+server_pid=""
+server_port=""
+
+# Starts a server in the background and waits until it prints its port.
+wait_port() {  # LOG PATTERN
+  for _ in $(seq 300); do
+    server_port="$(sed -n "$2" "$1" | head -n 1)"
+    [ -n "$server_port" ] && return 0
+    kill -0 "$server_pid" 2> /dev/null || { cat "$1" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "run_ws: the server did not start: $(cat "$1")" >&2
+  return 1
+}
+
+start_reframe() {
+  rm -f "$out/ws_bench.db" "$out/ws_bench.db-wal" "$out/ws_bench.db-shm"
+  "$bin" serve --config "$out/serve-bench.yaml" --listen 127.0.0.1:0 --flows dialogues \
+    --db "$out/ws_bench.db" --no-watch 2> "$out/serve.log" &
+  server_pid=$!
+  wait_port "$out/serve.log" 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p'
+}
+
+start_echo() {
+  node bench/peers/ws_echo.js 0 > "$out/echo.log" 2>&1 &
+  server_pid=$!
+  wait_port "$out/echo.log" 's/^listening \([0-9]*\)$/\1/p'
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2> /dev/null || true
+  wait "$server_pid" 2> /dev/null || true
+}
+
+run_one() {  # START LABEL ARGS…
+  local start=$1 label=$2
+  shift 2
+  "$start"
+  "$load" --target "127.0.0.1:$server_port" --server-pid "$server_pid" --threads "$threads" --label "$label" "$@" \
+    | tee -a "$out/ws_runs.jsonl" || true
+  stop_server
+}
+
+ratio() {  # the last two lines of ws_runs.jsonl: reframe, then the echo server
+  tail -n 2 "$out/ws_runs.jsonl" | python3 -c '
+import json, sys
+r, e = (json.loads(line) for line in sys.stdin)
+rate = r["msgs_per_s"] / e["msgs_per_s"] if e["msgs_per_s"] else 0
+rss = r["server_peak_rss_kib"] / e["server_peak_rss_kib"] if e["server_peak_rss_kib"] else 0
+print(json.dumps({"ratio": "reframe/echo", "mode": r["mode"], "connections": r["connections"],
+                  "msgs_per_s": round(rate, 2), "peak_rss": round(rss, 2)}))'
+}
+
+: > "$out/ws_runs.jsonl"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in $loads; do
+  run_one start_reframe reframe --connections "$n" --says "$says"
+  run_one start_echo node-ws-echo --connections "$n" --says "$says"
+  ratio
+done
+run_one start_reframe reframe --connections "$idle" --idle --hold 5
+run_one start_echo node-ws-echo --connections "$idle" --idle --hold 5
+ratio

@@ -1,0 +1,49 @@
+#include "ws_load_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace {
+
+long status_kib(const std::string& line, const std::string& key) {
+    if (line.rfind(key + ":", 0) != 0) return 0;
+    return std::strtol(line.c_str() + key.size() + 1, nullptr, 10);
+}
+
+std::uint32_t percentile(const std::vector<std::uint32_t>& sorted, double p) {
+    if (sorted.empty()) return 0;
+    const auto rank = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+    return sorted[std::min(rank, sorted.size() - 1)];
+}
+
+}  // namespace
+
+ServerMemory read_server_memory(int pid) {
+    if (pid <= 0) return {};
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    ServerMemory memory;
+    for (std::string line; std::getline(in, line);) {
+        if (long kib = status_kib(line, "VmRSS")) memory.rss_kib = kib;
+        if (long kib = status_kib(line, "VmHWM")) memory.peak_kib = kib;
+    }
+    return memory;
+}
+
+void print_report(const Options& options, Totals& totals, const ServerMemory& memory) {
+    std::sort(totals.rtt_us.begin(), totals.rtt_us.end());
+    const double rate = totals.seconds > 0 ? static_cast<double>(totals.replies) / totals.seconds : 0;
+    std::printf(
+        "{\"label\":\"%s\",\"mode\":\"%s\",\"connections\":%zu,\"connected\":%zu,\"failed\":%zu,"
+        "\"threads\":%zu,\"says_per_connection\":%zu,\"sent\":%zu,\"replies\":%zu,\"errors\":%zu,"
+        "\"unexpected\":%zu,\"lost\":%zu,\"duplicates\":%zu,\"seconds\":%.3f,\"msgs_per_s\":%.0f,"
+        "\"p50_us\":%u,\"p99_us\":%u,\"max_us\":%u,\"server_rss_kib\":%ld,\"server_peak_rss_kib\":%ld}\n",
+        options.label.c_str(), options.idle ? "idle" : "say", options.connections, totals.connected, totals.failed,
+        options.threads, options.idle ? 0 : options.says, totals.sent, totals.replies, totals.errors, totals.unexpected,
+        totals.lost, totals.duplicates, totals.seconds, rate, percentile(totals.rtt_us, 0.50),
+        percentile(totals.rtt_us, 0.99), totals.rtt_us.empty() ? 0u : totals.rtt_us.back(), memory.rss_kib,
+        memory.peak_kib);
+    std::fflush(stdout);
+}
