@@ -21,6 +21,7 @@ struct Args {
     bool stats = false;
     std::vector<std::string> paths;
     std::optional<double> min_coverage;
+    reframe::cli::MatrixOptions matrix;
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -144,6 +145,12 @@ int main(int argc, char** argv) {
     for (auto* cmd : {export_cmd, forget_cmd}) cmd->add_option("--user", args.user, "The person's user id")->required();
     forget_cmd->add_flag("--yes", args.yes, "Confirm: this cannot be undone");
 
+    auto* matrix = app.add_subcommand("matrix", "The Matrix bot (docs/matrix.md); runs until SIGTERM");
+    matrix->add_option("--config", args.matrix.config_path, "The bot's YAML config (docs/matrix.example.yaml)")
+        ->required();
+    matrix->add_flag("--check", args.matrix.check, "Validate the config and log in, then exit");
+    matrix->add_flag("--no-watch", args.matrix.no_watch, "Do not reload the flows when their files change");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -161,8 +168,7 @@ int main(int argc, char** argv) {
     args.logger = std::move(*logger);
     if (console->parsed()) return console_command(args);
     if (replay->parsed()) return replay_command(args);
-    if (console->parsed()) return console_command(args);
-    if (replay->parsed()) return replay_command(args);
+    if (matrix->parsed()) return reframe::cli::run_matrix(args.matrix, args.logger, std::cout, std::cerr);
     if (data->parsed()) return data_command(*data, args);
     return classify_command(args);
 }
