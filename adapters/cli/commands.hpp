@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include <spdlog/fwd.h>
+
 #include "reframe/engine.hpp"
 
 namespace reframe::cli {
@@ -53,5 +57,15 @@ int run_data_forget(Engine& engine, const std::string& user, bool confirmed, std
 
 /// Erases transcript lines older than the flows' transcript_days.
 int run_data_purge(Engine& engine, std::ostream& out, std::ostream& err);
+
+struct MatrixOptions {
+    std::string config_path;
+    bool check = false;     // validate the config and log in, then exit
+    bool no_watch = false;  // do not poll the flows folder for changes
+};
+
+/// The Matrix bot until SIGTERM/SIGINT (docs/matrix.md); 1 on a bad config or a fatal error.
+int run_matrix(const MatrixOptions& options, const std::shared_ptr<spdlog::logger>& logger, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace reframe::cli

@@ -26,6 +26,7 @@ struct Args {
     reframe::cli::LintOptions lint;
     std::string lint_format = "text";
     reframe::cli::TestRunOptions test;
+    reframe::cli::MatrixOptions matrix;
     reframe::cli::LogSettings log;
     std::shared_ptr<spdlog::logger> logger;  // made from `log` once the arguments are parsed
     double rate_limit = -1;                  // messages a minute per user; -1: the subcommand's default
@@ -182,6 +183,11 @@ int main(int argc, char** argv) {
     reframe::cli::AuthoringCommands authoring;
     reframe::cli::add_authoring_commands(app, authoring);
     auto* serve = add_serve_command(app, args);
+    auto* matrix = app.add_subcommand("matrix", "The Matrix bot (docs/matrix.md); runs until SIGTERM");
+    matrix->add_option("--config", args.matrix.config_path, "The bot's YAML config (docs/matrix.example.yaml)")
+        ->required();
+    matrix->add_flag("--check", args.matrix.check, "Validate the config and log in, then exit");
+    matrix->add_flag("--no-watch", args.matrix.no_watch, "Do not reload the flows when their files change");
 
     try {
         app.parse(argc, argv);
@@ -211,6 +217,7 @@ int main(int argc, char** argv) {
         args.serve.logger = args.logger;
         return reframe::cli::run_serve(args.serve, std::cerr);
     }
+    if (matrix->parsed()) return reframe::cli::run_matrix(args.matrix, args.logger, std::cout, std::cerr);
     if (data->parsed()) return data_command(*data, args);
     return classify_command(args);
 }
