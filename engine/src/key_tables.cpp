@@ -45,7 +45,7 @@ const Keys& then_keys() {
 }
 
 const Keys& keys_of(Mapping kind) {
-    static const std::array<Keys, 10> tables{
+    static const std::array<Keys, 13> tables{
         document_keys(),
         Keys{"say", "options", "on", "fallback", "set", "next", "end", "tags", "serves"},
         joined(when_keys(), then_keys()),
@@ -56,6 +56,9 @@ const Keys& keys_of(Mapping kind) {
         Keys{"ms_per_word", "min_ms", "max_ms"},
         Keys{"default", "locales"},
         Keys{"id", "text", "reverse"},
+        Keys{"tone"},
+        Keys{"replace", "allow", "phrases"},
+        Keys{"phrase", "why", "instead"},
     };
     return tables.at(static_cast<std::size_t>(kind));
 }
@@ -78,6 +81,9 @@ const std::vector<MappingKeys>& loader_mappings() {
         {"pacing", "`settings:` → `pacing:`", keys_of(Mapping::pacing)},
         {"resources", "`resources:`", keys_of(Mapping::resources)},
         {"questionnaire_item", "a questionnaire item (an item of `items:`)", keys_of(Mapping::questionnaire_item)},
+        {"tone_file", "the top level of lint/tone.yaml", keys_of(Mapping::tone_file)},
+        {"tone", "lint/tone.yaml → `tone:`", keys_of(Mapping::tone)},
+        {"tone_phrase", "a phrase of the tone list (an item of `phrases:`)", keys_of(Mapping::tone_phrase)},
     };
     return mappings;
 }

@@ -21,6 +21,9 @@ enum class Mapping {
     pacing,              // `settings.pacing:`
     resources,           // `resources:`
     questionnaire_item,  // one item of a questionnaire's `items:`
+    tone_file,           // the top level of lint/tone.yaml
+    tone,                // its `tone:`
+    tone_phrase,         // one item of `tone:` → `phrases:`
 };
 
 /// The keys `kind` accepts.

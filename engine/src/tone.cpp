@@ -71,7 +71,7 @@ std::vector<TonePhrase> make_bundled() {
 // ---- reading lint/tone.yaml ------------------------------------------------------------
 
 std::optional<TonePhrase> read_phrase(const YAML::Node& item, const SourceLocation& where, FileContext& ctx) {
-    const KeyRules rules{"tone phrase", {"phrase", "why", "instead"}, {}};
+    const KeyRules rules{"tone phrase", Mapping::tone_phrase, {}};
     auto fields = read_fields(item, ctx.at(item, where), ctx, rules);
     if (!fields) return std::nullopt;
     TonePhrase result;
@@ -188,12 +188,12 @@ void load_tone_file(const std::filesystem::path& path, LoadState& state) {
     if (!file) return;
     FileContext ctx(*file, state);
     for (const auto& document : file->documents) {
-        const KeyRules top{"the tone list", {"tone"}, {}};
+        const KeyRules top{"the tone list", Mapping::tone_file, {}};
         auto fields = read_fields(document, {file->path, 1, 1}, ctx, top);
         if (!fields) continue;
         const Field* tone = fields->get("tone");
         if (tone == nullptr) continue;
-        const KeyRules keys{"`tone:`", {"replace", "allow", "phrases"}, {}};
+        const KeyRules keys{"`tone:`", Mapping::tone, {}};
         if (auto inner = read_fields(tone->value, value_at(*tone, ctx), ctx, keys)) read_tone(*inner, ctx);
     }
 }
