@@ -7,6 +7,7 @@
 
 #include "bundled.hpp"
 #include "engine_fixture.hpp"
+#include "session_token.hpp"
 #include "websocket_session_impl.hpp"
 #include "ws_client.hpp"
 
