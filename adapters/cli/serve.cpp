@@ -1,9 +1,12 @@
 #include "serve.hpp"
 
-#include <sstream>
+#include <chrono>
+#include <filesystem>
 
 #include <spdlog/logger.h>
 
+#include "flow_reloader.hpp"
+#include "paths.hpp"
 #include "server.hpp"
 #include "setup.hpp"
 
@@ -11,6 +14,9 @@ namespace reframe::cli {
 namespace {
 
 using websocket::ServerConfig;
+
+/// How often the flows folder is looked at for changes (unless --no-watch).
+constexpr std::chrono::seconds flows_watch_interval{1};
 
 /// The config file, then the flags over it; nothing after printing why to `err`.
 std::optional<ServerConfig> server_config(const ServeArgs& args, std::ostream& err) {
@@ -43,16 +49,9 @@ std::optional<ServerConfig> server_config(const ServeArgs& args, std::ostream& e
     return config;
 }
 
-/// SIGHUP: load the flows again and swap them in when they are clean.
-void on_sighup(Engine& engine, const std::string& flows_dir, spdlog::logger* log) {
-    std::ostringstream diagnostics;
-    auto flows = load_flows_or_report(flows_dir, diagnostics);
-    if (!flows) {
-        if (log) log->error("reload: the flows have errors; still serving the previous version");
-        return;
-    }
-    engine.reload(std::move(flows));
-}
+/// SIGHUP (on a turn thread): load the flows again and swap them in when they are clean;
+/// the reloader logs the outcome and any diagnostics.
+void on_sighup(reload::FlowReloader& reloader) { reloader.reload_now(); }
 
 }  // namespace
 
@@ -62,12 +61,16 @@ int run_serve(const ServeArgs& args, std::ostream& err) {
     auto engine = make_engine(
         {config->flows, config->db, config->locale, args.logger, config->limits.engine_rate_per_minute}, err);
     if (!engine) return 1;
+    const std::filesystem::path flows_dir =
+        config->flows.empty() ? default_flows_dir() : std::filesystem::path{config->flows};
+    reload::FlowReloader reloader(*engine, flows_dir, args.logger);
+    if (config->watch_flows) reloader.watch(flows_watch_interval);
     websocket::Server server(*engine, *config, args.logger);
     if (auto started = server.start(); !started) {
         err << "reframe: error: " << started.error() << '\n';
         return 1;
     }
-    server.handle_signals([&engine, dir = config->flows, log = args.logger.get()] { on_sighup(*engine, dir, log); });
+    server.handle_signals([&reloader] { on_sighup(reloader); });
     err << "reframe serve: listening on " << (config->tls.enabled() ? "https" : "http") << "://" << config->host << ':'
         << server.port() << "/ (SIGINT or SIGTERM stops, SIGHUP reloads the flows)" << std::endl;
     server.run();

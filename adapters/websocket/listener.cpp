@@ -16,7 +16,11 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, SharedState& state, std::shared_ptr<net::ssl::context> tls)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(state), tls_(std::move(tls)) {}
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      state_(state),
+      tls_(std::move(tls)) {}
 
 tl::expected<void, std::string> Listener::open(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -42,6 +46,7 @@ void Listener::stop() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
         beast::error_code ec;
         self->acceptor_.close(ec);
+        self->retry_timer_.cancel();
     });
 }
 
@@ -53,8 +58,13 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
     if (ec) {
+        // E.g. out of file descriptors: keep serving the open connections, try again soon.
         fail(state_.logger(), ec, "accept");
-        return do_accept();  // e.g. out of file descriptors: keep serving the others
+        retry_timer_.expires_after(accept_retry_delay);
+        retry_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+            if (!timer_ec && self->acceptor_.is_open()) self->do_accept();
+        });
+        return;
     }
     beast::error_code peer_ec;
     const auto peer = socket.remote_endpoint(peer_ec);

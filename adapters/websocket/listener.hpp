@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/error.hpp>
@@ -13,6 +14,9 @@
 #include "shared_state.hpp"
 
 namespace reframe::websocket {
+
+/// How long the listener waits before accepting again after an error such as EMFILE.
+inline constexpr std::chrono::milliseconds accept_retry_delay{100};
 
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
@@ -30,6 +34,7 @@ public:
 private:
     boost::asio::io_context& ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer retry_timer_;  // after a failed accept (e.g. out of file descriptors)
     SharedState& state_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
 

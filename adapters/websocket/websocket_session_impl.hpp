@@ -99,6 +99,7 @@ void WebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (!ws_.is_message_done()) return do_read();
     on_message();
     buffer_.consume(buffer_.size());
+    buffer_.shrink_to_fit();  // an idle connection holds no read buffer
     resume_reading();
 }
 

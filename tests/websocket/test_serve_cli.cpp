@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -54,17 +57,24 @@ namespace {
 /// `reframe serve` in the background, its stderr in a file.
 class ServeProcess {
 public:
-    explicit ServeProcess(const TempDir& dir) : err_path_(dir.file("serve.err").string()) {
+    explicit ServeProcess(const TempDir& dir, std::vector<std::string> extra = {})
+        : err_path_(dir.file("serve.err").string()) {
+        std::vector<std::string> args{"reframe", "serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--no-watch"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
         pid_ = fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
             const int fd = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(fd, STDERR_FILENO);
-            execl(REFRAME_BINARY, "reframe", "serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--no-watch",
-                  static_cast<char*>(nullptr));
+            execv(REFRAME_BINARY, argv.data());
             _exit(127);
         }
     }
+
+    void signal(int number) { kill(pid_, number); }
     ~ServeProcess() {
         if (pid_ > 0) {
             kill(pid_, SIGKILL);
@@ -121,4 +131,34 @@ TEST_CASE("serve CLI: SIGTERM closes the open connection with 1001 and exits 0",
     CHECK_FALSE(client.read());
     CHECK(client.close_code() == 1001);
     stopper.join();
+}
+
+TEST_CASE("serve CLI: SIGHUP reloads the flows; a new hello sees the new help link", "[serve][cli]") {
+    TempDir dir;
+    const auto flows = dir.file("flows");
+    std::filesystem::copy(std::string{REFRAME_SOURCE_DIR} + "/dialogues", flows,
+                          std::filesystem::copy_options::recursive);
+    ServeProcess serve{dir, {"--flows", flows.string()}};
+    const auto port = serve.port();
+    const auto help_url = [&] {
+        WsClient<> client{port};
+        client.write(R"({"type":"hello"})");
+        const auto url = client.next()["help"]["url"].get<std::string>();
+        client.close();
+        return url;
+    };
+    CHECK(help_url() == "https://findahelpline.com");
+    auto resources = slurp((flows / "resources.yaml").string());
+    const auto at = resources.find("https://findahelpline.com");
+    REQUIRE(at != std::string::npos);
+    resources.replace(at, std::string{"https://findahelpline.com"}.size(), "https://help.example.org");
+    std::ofstream((flows / "resources.yaml").string(), std::ios::binary) << resources;
+    serve.signal(SIGHUP);
+    std::string url;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while ((url = help_url()) != "https://help.example.org" && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(url == "https://help.example.org");
+    CHECK(serve.terminate() == 0);
 }

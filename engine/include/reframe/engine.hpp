@@ -120,7 +120,10 @@ public:
     /// "get help now" link; nothing when the flows give no such resource.
     std::optional<std::string> resource(std::string_view key) const;
 
-    void reload(std::shared_ptr<const FlowSet> flows);
+    /// Swaps in `flows` for every turn that starts from now on. Refused (the old set stays)
+    /// when the new set has no safety resources for the engine's locale: a reload must
+    /// never leave a person in crisis without the number to call.
+    tl::expected<void, EngineError> reload(std::shared_ptr<const FlowSet> flows);
     std::shared_ptr<const FlowSet> flows() const;
     SessionStore& store();
 
