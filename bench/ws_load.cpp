@@ -120,6 +120,8 @@ private:
     void on_connect(beast::error_code ec) {
         if (ec) return opened(false);
         beast::get_lowest_layer(ws_).expires_never();
+        // Small frames, one at a time: never let Nagle's algorithm hold one back.
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         if (!options_.origin.empty()) {
             ws_.set_option(websocket::stream_base::decorator(

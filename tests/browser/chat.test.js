@@ -168,6 +168,21 @@ async function check_keyboard(page, base) {
   assert.equal(animation, 'none', 'no animation when the person prefers reduced motion');
 }
 
+// A token the server does not know (forgotten, or malformed) starts afresh, and this tab
+// stops keeping the conversation it no longer belongs to.
+async function check_unknown_session(page, base) {
+  await page.goto(base);
+  await wait_for_reply(page, 0);
+  await page.evaluate(() => sessionStorage.setItem('reframe.chat.v1', JSON.stringify(
+    { token: 'not-a-token', entries: [{ kind: 'me', text: 'an old conversation' }] })));
+  await page.reload();
+  await page.waitForFunction(() => /new conversation has started/.test(document.getElementById('log').textContent),
+    null, { timeout: reply_timeout_ms });
+  const kept = await page.evaluate(() => JSON.parse(sessionStorage.getItem('reframe.chat.v1')));
+  assert.notEqual(kept.token, 'not-a-token', 'a new token replaces the unknown one');
+  assert.ok(kept.entries.every((e) => e.text !== 'an old conversation'), 'the old conversation is no longer kept');
+}
+
 async function run(args) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reframe-browser-'));
   fs.mkdirSync(args.artifacts, { recursive: true });
@@ -190,6 +205,10 @@ async function run(args) {
     watch_console(keyboard_page, problems);
     step('keyboard only'); await check_keyboard(keyboard_page, server.base);
     await keyboard_page.screenshot({ path: path.join(args.artifacts, 'web-chat-keyboard.png'), fullPage: true });
+    const third = await browser.newContext();
+    const fresh_page = await third.newPage();
+    watch_console(fresh_page, problems);
+    step('an unknown session starts afresh'); await check_unknown_session(fresh_page, server.base);
     assert.deepEqual(problems, [], 'no script or console errors (CSP violations included)');
   } finally {
     await browser.close();

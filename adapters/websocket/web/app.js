@@ -179,7 +179,13 @@
       set_status('Connected. You can carry on where you were.');
     } else {
       set_status('Connected.');
-      if (had_conversation) note('A new conversation has started. The earlier one could not be picked up again.');
+      if (had_conversation) {
+        // reframe no longer holds the earlier conversation (forgotten, or a server without
+        // storage): this tab stops keeping it too; it stays on screen until a reload.
+        saved.entries = [];
+        store();
+        note('A new conversation has started. The earlier one could not be picked up again.');
+      }
     }
     receive_messages(frame.messages, frame.options);
     while (outbox.length > 0) transmit(outbox.shift());
