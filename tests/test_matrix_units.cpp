@@ -187,6 +187,8 @@ TEST_CASE("backoff doubles with jitter up to the cap", "[matrix][backoff]") {
     const auto second = backoff.next();
     CHECK(second >= milliseconds(100));
     CHECK(second <= milliseconds(200));
+    CHECK(backoff.next() <= milliseconds(400));
+    CHECK(backoff.next() <= milliseconds(800));
     for (int i = 0; i < 50; ++i) {
         const auto wait = backoff.next();
         CHECK(wait >= milliseconds(500));

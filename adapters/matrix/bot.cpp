@@ -56,7 +56,7 @@ tl::expected<void, std::string> Bot::check() {
     auto base = parse_base_url(config_.homeserver);
     if (!base) return tl::unexpected(base.error());
     ClientApi api(*base, std::chrono::milliseconds(config_.request_timeout_ms));
-    auto token = auth_.start(api);
+    auto token = auth_.start(api, true);
     if (!token) return tl::unexpected("cannot log in to " + config_.homeserver + ": " + token.error().message);
     return {};
 }
