@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config python3
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev catch2 nlohmann-json3-dev
   libcli11-dev libre2-dev libutf8proc-dev libexpected-dev clang-format
-  clang libclang-rt-14-dev libspdlog-dev libfmt-dev
+  clang libclang-rt-14-dev libspdlog-dev libfmt-dev libboost-dev libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -54,6 +54,7 @@ SessionState sample_state() {
     state.seed = 18446744073709551615ULL;
     state.turns = 42;
     state.greeted = true;
+    state.flow_version = "0123456789abcdef";
     return state;
 }
 
@@ -91,6 +92,14 @@ TEST_CASE("a session survives serialisation unchanged", "[store]") {
     auto empty = reframe::deserialize("u", reframe::serialize(SessionState{}));
     REQUIRE(empty);
     CHECK(empty->user == "u");
+}
+
+TEST_CASE("a version 3 session (before the flow-set version was saved) loads with none", "[store][reload]") {
+    const auto old = reframe::deserialize("u", R"({"v":3,"a":["f","s"],"k":[],"x":{},"l":{},"s":0,"n":2,"g":true})");
+    REQUIRE(old);
+    CHECK(old->flow_version.empty());
+    CHECK(reframe::serialize(*old).find("\"f\":") == std::string::npos);
+    CHECK(reframe::serialize(sample_state()).find(R"("f":"0123456789abcdef")") != std::string::npos);
 }
 
 TEST_CASE("a version 1 session (before consent was saved) still loads, with no consent given", "[store][privacy]") {

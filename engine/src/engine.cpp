@@ -110,11 +110,16 @@ Engine::Engine(std::shared_ptr<const FlowSet> flows, std::unique_ptr<SessionStor
 
 Engine::~Engine() = default;
 
-void Engine::reload(std::shared_ptr<const FlowSet> flows) {
+tl::expected<void, EngineError> Engine::reload(std::shared_ptr<const FlowSet> flows) {
     if (!flows) throw std::invalid_argument("engine needs a flow set");
+    const std::string& locale = impl_->options.locale;
+    if (!locale.empty() && !flows->resources.locales.contains(locale)) {
+        return tl::unexpected(EngineError{"the new flows give no safety resources for the locale '" + locale + "'"});
+    }
     impl_->log.reloaded(*flows);
     std::lock_guard lock(impl_->flows_mutex);
     impl_->flows = std::move(flows);
+    return {};
 }
 
 std::shared_ptr<const FlowSet> Engine::flows() const { return impl_->snapshot(); }
@@ -141,6 +146,7 @@ tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const F
         } else {
             runner.greet(reply);
         }
+        if (runner.moved_from()) turn_log.moved(*runner.moved_from(), set->version);
         action = runner.action();
         writes.forget = action == DataAction::forget_me;
         writes.erase_transcript = action == DataAction::decline_transcripts;

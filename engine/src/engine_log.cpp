@@ -20,12 +20,17 @@ EngineLog::EngineLog(std::shared_ptr<spdlog::logger> logger, std::string_view ps
     : logger_(logger ? std::move(logger) : std::make_shared<spdlog::logger>("reframe")), pseudonymize_(pseudonym_key) {}
 
 void EngineLog::reloaded(const FlowSet& flows) const {
-    logger_->info("flows reloaded: {} flows, {} intents, {} interrupts", flows.flows.size(), flows.intents.size(),
-                  flows.interrupts.size());
+    logger_->info("flows reloaded: version {}, {} flows, {} intents, {} interrupts", flows.version, flows.flows.size(),
+                  flows.intents.size(), flows.interrupts.size());
 }
 
 TurnLog::TurnLog(const EngineLog& log, std::string_view event, const std::string& user)
     : log_(log), event_(event), user_(user) {}
+
+void TurnLog::moved(const Frame& from, std::string_view version) const {
+    log_.logger().warn("moved user={} from={}.{}: the flows (version {}) no longer have that state; now at the entry",
+                       log_.pseudonym(user_), from.flow, from.state, version);
+}
 
 void TurnLog::before(const Frame& at, bool is_new) {
     before_ = at;

@@ -32,7 +32,7 @@ public:
     spdlog::logger& logger() const { return *logger_; }
     std::string pseudonym(std::string_view user) const { return pseudonymize_(user); }
 
-    /// One info line after a reload: how many flows and intents the new set has.
+    /// One info line after a reload: the new set's version, how many flows and intents it has.
     void reloaded(const FlowSet& flows) const;
 
 private:
@@ -48,6 +48,10 @@ public:
 
     /// Where the session was before the turn ran (a new session has no state yet).
     void before(const Frame& at, bool is_new);
+
+    /// A warning line at once: the session was at `from`, which the flow set `version` has
+    /// no longer (a reload removed it), so the turn moved it to the entry.
+    void moved(const Frame& from, std::string_view version) const;
 
     /// Writes the line — info for a turn, warn for a reply with an error code, error for a
     /// failed turn — and hands `result` back unchanged.

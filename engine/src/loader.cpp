@@ -1,6 +1,8 @@
 #include "reframe/loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <system_error>
 #include <tuple>
 
@@ -11,6 +13,7 @@
 #include "load_context.hpp"
 #include "loader_codes.hpp"
 #include "pattern_source.hpp"
+#include "pseudonym.hpp"
 #include "target_resolver.hpp"
 #include "yaml_source.hpp"
 
@@ -74,6 +77,29 @@ bool read_yaml(const fs::path& path, LoadState& state) {
     return true;
 }
 
+/// FlowSet::version: a hash over every file's path (relative to `origin`) and bytes.
+std::string version_of(const SourceFiles& files, const fs::path& origin) {
+    std::string digests;
+    for (const auto* list : {&files.lexicons, &files.yaml}) {
+        for (const auto& path : *list) {
+            std::error_code ec;
+            auto name = fs::relative(path, origin, ec);
+            if (ec || name.empty()) name = path.filename();
+            std::ifstream in(path, std::ios::binary);
+            std::string bytes = name.generic_string() + '\0';
+            char buffer[4096];
+            while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+                bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+            }
+            digests += std::to_string(siphash24(0x7265667261, 0x666c6f7773, bytes)) + ';';
+        }
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(siphash24(0x7265667261, 0x666c6f7773, digests)));
+    return hex;
+}
+
 /// Lexicons first: patterns name them. Then every file, then the checks that need all.
 tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
     for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
@@ -92,6 +118,9 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     sort_diagnostics(state.diagnostics);
     if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
     index_intents(state.set);
+    std::error_code ec;
+    const fs::path origin = state.origin;
+    state.set.version = version_of(files, fs::is_directory(origin, ec) ? origin : origin.parent_path());
     LoadResult result;
     result.flows = std::make_shared<const FlowSet>(std::move(state.set));
     result.warnings = std::move(state.diagnostics);

@@ -12,11 +12,12 @@
 #include <string_view>
 #include <utility>
 
-// Saved shape, version 3 (version 1 lacked "c" and "h", version 2 "h"; both stay optional). Keys are short because
+// Saved shape, version 4 (version 1 lacked "c", "h" and "f", version 2 "h" and "f", version 3 "f"; all stay
+// optional). Keys are short because
 // every turn writes them, and "v" comes first. `user` is not saved: the store keeps it as the row's key.
 //   {"v":1, "a":[flow,state], "k":[[flow,state],...], "x":{name:value,...},
 //    "l":{"flow.state":index,...}, "s":seed, "n":turns, "g":greeted, "c":consent,
-//    "h":{measure:[[day,value],...],...}}
+//    "h":{measure:[[day,value],...],...}, "f":flow_set_version}
 // Both directions avoid a JSON document tree (this is the store's hot path): serialize()
 // writes text directly and deserialize() reads nlohmann's SAX events into the state.
 
@@ -110,7 +111,21 @@ void append_object(std::string& out, const Map& map, AppendValue append_value) {
     out += '}';
 }
 
-enum class Field { none, version, at, stack, vars, last_variant, seed, turns, greeted, consent, history, unknown };
+enum class Field {
+    none,
+    version,
+    at,
+    stack,
+    vars,
+    last_variant,
+    seed,
+    turns,
+    greeted,
+    consent,
+    history,
+    flow_version,
+    unknown
+};
 
 constexpr unsigned bit(Field field) { return 1U << static_cast<unsigned>(field); }
 
@@ -140,6 +155,8 @@ Field field_named(std::string_view key) {
             return Field::consent;
         case 'h':
             return Field::history;
+        case 'f':
+            return Field::flow_version;
         default:
             return Field::unknown;
     }
@@ -165,6 +182,8 @@ const char* field_description(Field field) {
             return "consent";
         case Field::history:
             return "check-in history";
+        case Field::flow_version:
+            return "flow-set version";
         default:
             return "field";
     }
@@ -268,6 +287,10 @@ bool SessionReader::number_unsigned(number_unsigned_t value) {
 }
 
 bool SessionReader::string(string_t& value) {
+    if (in(Field::flow_version, 1)) {
+        state_.flow_version = std::move(value);
+        return done();
+    }
     if (in(Field::consent, 1)) {
         if (value != consent_granted && value != consent_declined) return bad();
         state_.consent = std::move(value);
@@ -405,6 +428,10 @@ std::string serialize(const SessionState& state) {
             }
             o += ']';
         });
+    }
+    if (!state.flow_version.empty()) {
+        out += ",\"f\":";
+        append_string(out, state.flow_version);
     }
     out += '}';
     return out;

@@ -76,8 +76,15 @@ std::string TurnRunner::render(const Template& t) const {
     return t.render([this](std::string_view name) { return lookup(name); });
 }
 
+void TurnRunner::move_if_state_missing() {
+    if (current_state() != nullptr || session_.at.flow.empty()) return;
+    moved_from_ = session_.at;
+    reset_to_entry();
+}
+
 void TurnRunner::greet(Reply& reply) {
     reply_ = &reply;
+    move_if_state_missing();
     if (const State* state = current_state(); state != nullptr && !state->say.empty()) {
         say(state->say, state_key(session_.at));
     }
@@ -101,10 +108,7 @@ void TurnRunner::handle_message(Reply& reply) {
     reply.traps = analysis_.traps();
     ++session_.turns;
     session_.greeted = true;
-    if (current_state() == nullptr) {
-        // The flows were reloaded without the state this session was in: start afresh.
-        reset_to_entry();
-    }
+    move_if_state_missing();
     if (!try_interrupts() && !try_state_rules()) {
         if (!flows_.global_fallback.empty()) {
             const auto n = flows_.global_fallback.size();
@@ -158,6 +162,7 @@ bool TurnRunner::try_state_rules() {
 }
 
 void TurnRunner::finish() {
+    session_.flow_version = flows_.version;
     reply_->state = state_key(session_.at);
     if (ended_) return;
     if (const State* state = current_state()) {

@@ -56,7 +56,13 @@ public:
     /// The check-in values `record:` kept in this turn, in order.
     const std::vector<std::pair<std::string, std::string>>& recorded() const { return recorded_; }
 
+    /// Where the session was when this turn found that the flows (reloaded since) no longer
+    /// have that state, and so moved it to the entry; empty when it did not happen.
+    const std::optional<Frame>& moved_from() const { return moved_from_; }
+
 private:
+    /// A session whose state a reload removed starts again at the entry (a safe place).
+    void move_if_state_missing();
     std::optional<RuleMatch> match_rule(const Transition& rule, const State* state) const;
     std::optional<RuleMatch> match_intents(const Transition& rule) const;
     bool option_chosen(std::size_t index, const State& state) const;
@@ -76,6 +82,7 @@ private:
     bool try_interrupts();
     bool try_state_rules();
     void finish();
+    std::optional<Frame> moved_from_;
     std::optional<std::string_view> lookup(std::string_view name) const;
     std::string render(const Template& t) const;
     const State* current_state() const;

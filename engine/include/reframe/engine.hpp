@@ -114,7 +114,10 @@ public:
     /// respond() also does this by itself, at most once an hour.
     tl::expected<std::int64_t, EngineError> purge_expired();
 
-    void reload(std::shared_ptr<const FlowSet> flows);
+    /// Swaps in `flows` for every turn that starts from now on. Refused (the old set stays)
+    /// when the new set has no safety resources for the engine's locale: a reload must
+    /// never leave a person in crisis without the number to call.
+    tl::expected<void, EngineError> reload(std::shared_ptr<const FlowSet> flows);
     std::shared_ptr<const FlowSet> flows() const;
     SessionStore& store();
 

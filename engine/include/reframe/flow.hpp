@@ -204,6 +204,9 @@ struct FlowSet {
     /// Settings templates may read, by their template name ("settings.transcript_days").
     std::map<std::string, std::string, std::less<>> setting_vars;
     std::vector<Template> global_fallback;  // when nothing in the flow applies
+    /// Names this set: 16 hex digits of a hash over the files it was loaded from (their
+    /// paths relative to the folder and their bytes). The same files give the same version.
+    std::string version;
 
     const Flow* find_flow(const std::string& flow_id) const;
     const Intent* find_intent(const std::string& intent_id) const;

@@ -36,7 +36,7 @@ inline constexpr const char* consent_declined = "declined";
 struct SessionState {
     /// Bumped whenever the saved shape changes; `min_loadable_version` is the oldest
     /// saved shape this build can still read.
-    static constexpr int version = 3;
+    static constexpr int version = 4;
     static constexpr int min_loadable_version = 1;
 
     std::string user;
@@ -49,6 +49,7 @@ struct SessionState {
     bool greeted = false;                     // the entry state's prompt has been shown
     std::string consent;                      // "", consent_granted or consent_declined (transcripts)
     History history;                          // recent check-ins, for {history.…}
+    std::string flow_version;                 // FlowSet::version of the flows it last ran on
 
     bool operator==(const SessionState&) const = default;
 };
