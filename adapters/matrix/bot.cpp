@@ -148,7 +148,8 @@ bool Bot::handle_batch(ClientApi& api, WorkerPool& pool, const SyncBatch& batch,
     pool.run_all(std::move(jobs));
     // A batch not handled to the end is not saved: the next sync (or the restart) gets
     // it again, and the event ids already handled are skipped.
-    return complete && !stopper_.aborted();
+    // Stopping: an invite or a reply may have been cut short; a replay is harmless.
+    return complete && !stopper_.stopping();
 }
 
 }  // namespace reframe::matrix
