@@ -2,10 +2,12 @@
 // restarts, rate limits, faults, token loss, commands, encryption, the allow-list.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "matrix_harness.hpp"
 
 using namespace reframe::testing;
-using reframe::matrix::MatrixConfig;
+using reframe::Reply;
 
 namespace {
 
@@ -52,10 +54,10 @@ TEST_CASE("invite, join, a self-critical message and a compassionate reply", "[m
     CHECK(exchange(server, bot, room, alice, "2") == reference.bodies(alice, first.options[1]));
 
     const std::string harsh = "i'm so useless, i can't even do the dishes without my back giving out";
-    Reply reframe;
-    const auto expected = reference.bodies(alice, harsh, &reframe);
-    CHECK_FALSE(reframe.traps.empty());
-    CHECK(reframe.safety.empty());
+    Reply turn;
+    const auto expected = reference.bodies(alice, harsh, &turn);
+    CHECK_FALSE(turn.traps.empty());
+    CHECK(turn.safety.empty());
     CHECK(exchange(server, bot, room, alice, harsh) == expected);
 
     // The reply's HTML is escaped, the message type is m.notice, and the message was read.
@@ -290,7 +292,15 @@ TEST_CASE("soak: 200 people at once, every message answered exactly once", "[mat
         people.push_back("@person" + std::to_string(i) + ":localhost");
         rooms.push_back(server.create_dm(people.back()));
     }
-    for (const auto& room : rooms) REQUIRE(wait_joined(server, room, 60s));
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    for (bool all = false; !all && std::chrono::steady_clock::now() < deadline;) {
+        const auto state = server.control("GET", "rooms")["rooms"];
+        all = std::all_of(rooms.begin(), rooms.end(),
+                          [&](const std::string& r) { return state[r]["members"].value(bot_id, "") == "join"; });
+        if (!all) std::this_thread::sleep_for(100ms);
+    }
+    const auto joined = server.control("GET", "rooms")["rooms"];
+    for (const auto& room : rooms) REQUIRE(joined[room]["members"].value(bot_id, "") == "join");
     const std::vector<std::string> texts{"hi", "i'm such a burden to everyone"};
     std::vector<std::string> events;
     for (const auto& text : texts) {

@@ -11,6 +11,7 @@
 #include "client_api.hpp"
 #include "config.hpp"
 #include "http_client.hpp"
+#include "reframe/session_store.hpp"
 #include "reply_format.hpp"
 #include "sync_batch.hpp"
 #include "temp_dir.hpp"
@@ -187,6 +188,8 @@ TEST_CASE("backoff doubles with jitter up to the cap", "[matrix][backoff]") {
     const auto second = backoff.next();
     CHECK(second >= milliseconds(100));
     CHECK(second <= milliseconds(200));
+    CHECK(backoff.next() <= milliseconds(400));
+    CHECK(backoff.next() <= milliseconds(800));
     for (int i = 0; i < 50; ++i) {
         const auto wait = backoff.next();
         CHECK(wait >= milliseconds(500));
@@ -299,4 +302,22 @@ TEST_CASE("the documented example config is valid and sets every key", "[matrix]
     CHECK(config->user_id == "@reframe:example.org");
     CHECK(config->allowed_servers == std::vector<std::string>{"clinic.example.org"});
     CHECK(config->max_pause_ms == 4000);
+}
+
+TEST_CASE("the engine's forget-me erases the bot's rows about the person too", "[matrix][store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("shared.db").string();
+    auto bot = BotStore::open(path);
+    REQUIRE(bot);
+    (*bot)->save_person({"matrix:@a:x", "!r:x", {}, false, 600, -1, false});
+    (*bot)->put_outbox("matrix:@a:x", "$1", {{0, "!r:x", "{}"}});
+    (*bot)->save_person({"matrix:@b:x", "!s:x", {}, false, -1, -1, false});
+    (*bot)->put("next_batch", "s9");
+    auto sessions = reframe::open_session_store({path});
+    REQUIRE(sessions);
+    REQUIRE((*sessions)->erase("matrix:@a:x"));
+    CHECK_FALSE((*bot)->person("matrix:@a:x"));
+    CHECK((*bot)->outbox("$1").empty());
+    CHECK((*bot)->person("matrix:@b:x"));
+    CHECK((*bot)->get("next_batch") == "s9");
 }

@@ -1,6 +1,7 @@
 // `reframe matrix --config FILE [--check] [--no-watch]`: the Matrix bot.
+#include <chrono>
+#include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include <spdlog/logger.h>
 
@@ -8,23 +9,17 @@
 #include "bot_store.hpp"
 #include "commands.hpp"
 #include "config.hpp"
+#include "flow_reloader.hpp"
+#include "paths.hpp"
 #include "setup.hpp"
 #include "signals.hpp"
 
 namespace reframe::cli {
 namespace {
 
-/// SIGHUP: load the flows again and swap them in when they load cleanly.
-void on_sighup(Engine& engine, const std::string& flows_dir, const std::shared_ptr<spdlog::logger>& logger) {
-    std::ostringstream diagnostics;
-    auto flows = load_flows_or_report(flows_dir, diagnostics);
-    if (!flows) {
-        if (logger) logger->error("reload: the flows have errors; the running flows stay in use");
-        return;
-    }
-    engine.reload(std::move(flows));
-    if (logger) logger->info("reload: flows reloaded");
-}
+/// SIGHUP: load the flows again; the reloader swaps them in only when they load cleanly
+/// and logs what it did (the diagnostics of a rejected set included).
+void on_sighup(reload::FlowReloader& reloader) { (void)reloader.reload_now(); }
 
 }  // namespace
 
@@ -58,8 +53,11 @@ int run_matrix(const MatrixOptions& options, const std::shared_ptr<spdlog::logge
         out << "reframe matrix: the config is valid and the bot can log in as " << config->user_id << '\n';
         return 0;
     }
-    const auto flows_dir = config->flows;
-    const int code = matrix::run_with_signals(bot, [&] { on_sighup(*engine, flows_dir, logger); });
+    const auto flows_dir = config->flows.empty() ? default_flows_dir() : std::filesystem::path(config->flows);
+    reload::FlowReloader reloader(*engine, flows_dir, logger);
+    if (!options.no_watch) reloader.watch(std::chrono::seconds(1));
+    const int code = matrix::run_with_signals(bot, [&] { on_sighup(reloader); });
+    reloader.stop();
     if (code != 0) err << "reframe matrix: error: " << bot.fatal_error() << '\n';
     return code;
 }

@@ -37,12 +37,12 @@ tl::expected<std::string, ApiError> Auth::login(ClientApi& api) {
     return result->access_token;
 }
 
-tl::expected<std::string, ApiError> Auth::start(ClientApi& api) {
+tl::expected<std::string, ApiError> Auth::start(ClientApi& api, bool verify_password) {
     const std::lock_guard lock(mutex_);
     std::string candidate;
     if (secret_.kind == Secret::Kind::access_token) {
         candidate = secret_.value;
-    } else if (store_.get("token_owner") == owner_key(config_)) {
+    } else if (!verify_password && store_.get("token_owner") == owner_key(config_)) {
         candidate = store_.get("access_token");
     }
     if (!candidate.empty()) {

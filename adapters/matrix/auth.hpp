@@ -23,7 +23,9 @@ public:
 
     /// A working token: the stored one (checked with /whoami), the configured one, or a new
     /// login. A sentence when none can be had (wrong password, unknown token, …).
-    tl::expected<std::string, ApiError> start(ClientApi& api);
+    /// With `verify_password`, a configured password is always used to log in (on the
+    /// device already known), so that --check proves the password, not a stored token.
+    tl::expected<std::string, ApiError> start(ClientApi& api, bool verify_password = false);
 
     /// The token to use now.
     std::string token() const;

@@ -56,7 +56,7 @@ tl::expected<void, std::string> Bot::check() {
     auto base = parse_base_url(config_.homeserver);
     if (!base) return tl::unexpected(base.error());
     ClientApi api(*base, std::chrono::milliseconds(config_.request_timeout_ms));
-    auto token = auth_.start(api);
+    auto token = auth_.start(api, true);
     if (!token) return tl::unexpected("cannot log in to " + config_.homeserver + ": " + token.error().message);
     return {};
 }
@@ -148,7 +148,8 @@ bool Bot::handle_batch(ClientApi& api, WorkerPool& pool, const SyncBatch& batch,
     pool.run_all(std::move(jobs));
     // A batch not handled to the end is not saved: the next sync (or the restart) gets
     // it again, and the event ids already handled are skipped.
-    return complete && !stopper_.aborted();
+    // Stopping: an invite or a reply may have been cut short; a replay is harmless.
+    return complete && !stopper_.stopping();
 }
 
 }  // namespace reframe::matrix

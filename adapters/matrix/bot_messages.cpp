@@ -115,6 +115,7 @@ void Bot::after_turn(const std::string& user, const std::string& room_id, const 
 
 bool Bot::deliver(ClientApi& api, const std::string& key, const std::string& receipt_for,
                   const std::vector<OutboxPart>& parts, const std::vector<int>& pauses) {
+    api.set_access_token(auth_.token());  // receipts and typing go without the retry loop
     if (!receipt_for.empty() && !parts.empty()) {
         const auto& room = parts.front().room_id;
         (void)api.read_receipt(room, receipt_for);  // a courtesy: never worth a retry

@@ -204,6 +204,18 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       data_version_(db_, "PRAGMA data_version") {
     erase_.reserve(erase_sql.size());
     for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
+    // Other components' per-person tables in the same file (the Matrix bot's, created
+    // before the engine opens it) are erased with the person too: every table with a
+    // user_id column.
+    SQLite::Statement tables(db_,
+                             "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT IN"
+                             " ('sessions', 'transcripts', 'measures') AND EXISTS (SELECT 1 FROM"
+                             " pragma_table_info(m.name) c WHERE c.name = 'user_id')");
+    while (tables.executeStep()) {
+        const std::string name = tables.getColumn(0).getString();
+        if (name.find('"') == std::string::npos)
+            erase_.emplace_back(db_, "DELETE FROM \"" + name + "\" WHERE user_id = ?");
+    }
 }
 
 SqliteSessionStore::~SqliteSessionStore() {

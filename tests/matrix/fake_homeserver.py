@@ -359,6 +359,15 @@ class Handler(BaseHTTPRequestHandler):
         self.error(404, "M_UNRECOGNIZED", "Unknown control call")
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up (the bot cancelling a long poll at shutdown) is normal.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
@@ -370,8 +379,7 @@ def main():
         user, _, password = entry.partition("=")
         state.users[user] = password
     Handler.state = state
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", args.port), Handler)
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
