@@ -180,7 +180,7 @@ async function check_unknown_session(page, base) {
     null, { timeout: reply_timeout_ms });
   const kept = await page.evaluate(() => JSON.parse(sessionStorage.getItem('reframe.chat.v1')));
   assert.notEqual(kept.token, 'not-a-token', 'a new token replaces the unknown one');
-  assert.ok(kept.entries.every((e) => e.text !== 'an old conversation'), 'the old conversation is no longer kept');
+  assert.ok(kept.entries.every((e) => e.text !== 'an old conversation'), 'the old conversation is no longer kept: ' + JSON.stringify(kept));
 }
 
 async function run(args) {
