@@ -1,7 +1,7 @@
 // RF0906: states from which the conversation can never come to rest.
 #include <deque>
 
-#include "flow_graph.hpp"
+#include "lint_graph.hpp"
 #include "flow_lint.hpp"
 #include "loader_codes.hpp"
 

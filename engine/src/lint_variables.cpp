@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "flow_graph.hpp"
+#include "lint_graph.hpp"
 #include "flow_lint.hpp"
 #include "loader_codes.hpp"
 

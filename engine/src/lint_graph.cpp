@@ -1,4 +1,4 @@
-#include "flow_graph.hpp"
+#include "lint_graph.hpp"
 
 #include <deque>
 
