@@ -1,8 +1,8 @@
 // RF0906: states from which the conversation can never come to rest.
 #include <deque>
 
-#include "lint_graph.hpp"
 #include "flow_lint.hpp"
+#include "lint_graph.hpp"
 #include "loader_codes.hpp"
 
 namespace reframe::loader_detail {

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "lint_graph.hpp"
 #include "flow_lint.hpp"
+#include "lint_graph.hpp"
 #include "loader_codes.hpp"
 
 namespace reframe::loader_detail {
