@@ -8,7 +8,7 @@
 
 #include "bundled.hpp"
 #include "cli_runner.hpp"
-#include "flow_graph.hpp"
+#include "../adapters/graph/flow_graph.hpp"  // not engine/src/flow_graph.hpp (lint's)
 #include "reframe/loader.hpp"
 
 using namespace reframe;
