@@ -451,3 +451,24 @@ TEST_CASE("a pattern too big for one RE2's default budget still matches and capt
     CHECK(set.match(text).matched(0, 0));
     CHECK(set.captures(0, text.clauses.front()) == reframe::Captures{{"what", "tired"}});
 }
+
+TEST_CASE("a lexicon changed between two patterns is rendered again", "[matcher]") {
+    // PatternSet keeps each lexicon's rendered alternation while patterns are added; the
+    // cache must not hand the second pattern the first pattern's entries.
+    LexiconTable lexicons;
+    lexicons["who"] = {"who", {"mum", "my dad"}};
+    PatternSet set;
+    REQUIRE(set.add("i miss {who}", lexicons));
+    REQUIRE(set.add("i miss {who} so much", lexicons));
+    lexicons["who"].entries = {"my sister"};
+    REQUIRE(set.add("call {who}", lexicons));
+    REQUIRE(set.compile());
+    const auto text = prepared(set, "i miss my dad so much. call my sister. call mum");
+    const auto found = set.match(text);
+    CHECK(found.matched(0, 0));
+    CHECK(found.matched(1, 0));
+    CHECK(found.matched(2, 1));
+    CHECK_FALSE(found.matched(2, 2));
+    CHECK(set.captures(1, text.clauses[0]) == reframe::Captures{{"who", "my dad"}});
+    CHECK(set.captures(2, text.clauses[1]) == reframe::Captures{{"who", "my sister"}});
+}

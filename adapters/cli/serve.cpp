@@ -61,7 +61,8 @@ int run_serve(const ServeArgs& args, std::ostream& err) {
     auto engine = make_engine(
         {config->flows, config->db, config->locale, args.logger, config->limits.engine_rate_per_minute}, err);
     if (!engine) return 1;
-    const std::filesystem::path flows_dir = config->flows.empty() ? default_flows_dir() : std::filesystem::path(config->flows);
+    const std::filesystem::path flows_dir =
+        config->flows.empty() ? default_flows_dir() : std::filesystem::path(config->flows);
     reload::FlowReloader reloader(*engine, flows_dir, args.logger);
     if (config->watch_flows) reloader.watch(flows_watch_interval);
     websocket::Server server(*engine, *config, args.logger);
