@@ -435,3 +435,40 @@ TEST_CASE("a moved set keeps working", "[matcher]") {
     PatternSet second = std::move(first);
     CHECK(matches(second, "so tired"));
 }
+
+TEST_CASE("a pattern too big for one RE2's default budget still matches and captures", "[matcher]") {
+    // 3,000 gaps of up to 20 words are some 720,000 RE2 instructions: more than a single
+    // regex's default budget (8 MB), less than the set's (128 MB). The capture regex is
+    // compiled on first use, with the set's budget when the default one is too small.
+    std::string pattern = "i am";
+    for (int i = 0; i < 3000; ++i) pattern += " *~20";
+    pattern += " *what";
+    const auto translated = reframe::detail::translate_pattern(pattern, test_lexicons());
+    REQUIRE(translated);
+    REQUIRE_FALSE(reframe::detail::compile_regex(translated->capture_regex));
+    const PatternSet set = make_set({pattern});
+    const auto text = prepared(set, "well i am tired");
+    CHECK(set.match(text).matched(0, 0));
+    CHECK(set.captures(0, text.clauses.front()) == reframe::Captures{{"what", "tired"}});
+}
+
+TEST_CASE("a lexicon changed between two patterns is rendered again", "[matcher]") {
+    // PatternSet keeps each lexicon's rendered alternation while patterns are added; the
+    // cache must not hand the second pattern the first pattern's entries.
+    LexiconTable lexicons;
+    lexicons["who"] = {"who", {"mum", "my dad"}};
+    PatternSet set;
+    REQUIRE(set.add("i miss {who}", lexicons));
+    REQUIRE(set.add("i miss {who} so much", lexicons));
+    lexicons["who"].entries = {"my sister"};
+    REQUIRE(set.add("call {who}", lexicons));
+    REQUIRE(set.compile());
+    const auto text = prepared(set, "i miss my dad so much. call my sister. call mum");
+    const auto found = set.match(text);
+    CHECK(found.matched(0, 0));
+    CHECK(found.matched(1, 0));
+    CHECK(found.matched(2, 1));
+    CHECK_FALSE(found.matched(2, 2));
+    CHECK(set.captures(1, text.clauses[0]) == reframe::Captures{{"who", "my dad"}});
+    CHECK(set.captures(2, text.clauses[1]) == reframe::Captures{{"who", "my sister"}});
+}

@@ -43,10 +43,41 @@ std::vector<std::string> lexicon_names(const LexiconTable& lexicons) {
 }
 
 /// Recursive-descent translation of one pattern; run once per Mode.
+/// The entries as one alternation of space-terminated token sequences; their tokens go
+/// to `words` when it is given.
+std::string render_entries(const Lexicon& lexicon, Mode mode, std::vector<std::string>* words) {
+    std::vector<std::string> rendered;
+    rendered.reserve(lexicon.entries.size());
+    for (const std::string& entry : lexicon.entries) {
+        std::string regex;
+        for (const std::string& token : entry_tokens(entry)) {
+            regex += RE2::QuoteMeta(token) + " ";
+            if (words != nullptr) words->push_back(token);
+        }
+        if (!regex.empty()) rendered.push_back(std::move(regex));
+    }
+    if (rendered.empty()) return std::string(never);
+    const auto longest_first = [](const std::string& a, const std::string& b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    };
+    if (mode == Mode::capture) {
+        std::sort(rendered.begin(), rendered.end(), longest_first);
+    } else {
+        std::sort(rendered.begin(), rendered.end());
+    }
+    rendered.erase(std::unique(rendered.begin(), rendered.end()), rendered.end());
+    std::string alternation;
+    for (const std::string& regex : rendered) {
+        if (!alternation.empty()) alternation += '|';
+        alternation += regex;
+    }
+    return "(?:" + alternation + ")";
+}
+
 class Translator {
 public:
-    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode)
-        : source_(source), lexicons_(lexicons), mode_(mode) {}
+    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode, LexiconCache* cache)
+        : source_(source), lexicons_(lexicons), mode_(mode), cache_(cache) {}
 
     tl::expected<std::string, PatternError> run();
 
@@ -61,7 +92,7 @@ private:
     bool lexicon(std::string& out);
     bool word(std::string& out);
     bool end_anchor(std::size_t depth);
-    std::string render_entries(const Lexicon& lexicon);
+    std::string lexicon_regex(const std::string& name, const Lexicon& lexicon);
     std::string open_capture(const std::string& name);
     bool fail(std::size_t offset, std::string message);
     bool at_end() const { return pos_ >= source_.size(); }
@@ -73,6 +104,7 @@ private:
     std::string_view source_;
     const LexiconTable& lexicons_;
     Mode mode_;
+    LexiconCache* cache_;
     std::size_t pos_ = 0;
     bool anchored_end_ = false;
     std::optional<PatternError> error_;
@@ -205,38 +237,22 @@ bool Translator::lexicon(std::string& out) {
         if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
         return fail(name_at, std::move(message));
     }
-    out += open_capture(name) + render_entries(found->second) + ")";
+    out += open_capture(name) + lexicon_regex(name, found->second) + ")";
     return true;
 }
 
-/// The entries as one alternation of space-terminated token sequences.
-std::string Translator::render_entries(const Lexicon& lexicon) {
-    std::vector<std::string> rendered;
-    rendered.reserve(lexicon.entries.size());
-    for (const std::string& entry : lexicon.entries) {
-        std::string regex;
-        for (const std::string& token : entry_tokens(entry)) {
-            regex += RE2::QuoteMeta(token) + " ";
-            if (mode_ == Mode::capture) words.push_back(token);
-        }
-        if (!regex.empty()) rendered.push_back(std::move(regex));
+std::string Translator::lexicon_regex(const std::string& name, const Lexicon& lexicon) {
+    if (cache_ == nullptr) return render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
+    LexiconCache::Rendered& slot = cache_->by_name[name];
+    if (slot.set_alternation.empty() || slot.entries != lexicon.entries) {
+        slot.entries = lexicon.entries;
+        slot.words.clear();
+        slot.set_alternation = render_entries(lexicon, Mode::set, nullptr);
+        slot.capture_alternation = render_entries(lexicon, Mode::capture, &slot.words);
     }
-    if (rendered.empty()) return std::string(never);
-    const auto longest_first = [](const std::string& a, const std::string& b) {
-        return a.size() != b.size() ? a.size() > b.size() : a < b;
-    };
-    if (mode_ == Mode::capture) {
-        std::sort(rendered.begin(), rendered.end(), longest_first);
-    } else {
-        std::sort(rendered.begin(), rendered.end());
-    }
-    rendered.erase(std::unique(rendered.begin(), rendered.end()), rendered.end());
-    std::string alternation;
-    for (const std::string& regex : rendered) {
-        if (!alternation.empty()) alternation += '|';
-        alternation += regex;
-    }
-    return "(?:" + alternation + ")";
+    if (mode_ == Mode::set) return slot.set_alternation;
+    words.insert(words.end(), slot.words.begin(), slot.words.end());
+    return slot.capture_alternation;
 }
 
 bool Translator::word(std::string& out) {
@@ -290,11 +306,12 @@ std::vector<std::string> entry_tokens(std::string_view entry) {
     return tokens;
 }
 
-tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons) {
-    Translator for_capture(source, lexicons, Mode::capture);
+tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons,
+                                                                LexiconCache* cache) {
+    Translator for_capture(source, lexicons, Mode::capture, cache);
     auto capture_regex = for_capture.run();
     if (!capture_regex) return tl::make_unexpected(capture_regex.error());
-    Translator for_set(source, lexicons, Mode::set);
+    Translator for_set(source, lexicons, Mode::set, cache);
     auto set_regex = for_set.run();
     if (!set_regex) return tl::make_unexpected(set_regex.error());
     return TranslatedPattern{std::move(*set_regex), std::move(*capture_regex), std::move(for_capture.capture_names),

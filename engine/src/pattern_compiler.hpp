@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -27,11 +28,26 @@ struct TranslatedPattern {
     std::vector<std::string> words;
 };
 
+/// Lexicon alternations rendered once and reused by later patterns that name the same
+/// lexicon (a set's ~1,500 lexicon entries would otherwise be sorted and quoted for every
+/// pattern). A lexicon is rendered again when its entries differ from the cached ones.
+struct LexiconCache {
+    struct Rendered {
+        std::vector<std::string> entries;  ///< what the alternations were rendered from
+        std::string set_alternation;
+        std::string capture_alternation;
+        std::vector<std::string> words;  ///< the entries' tokens, for the vocabulary
+    };
+    std::unordered_map<std::string, Rendered> by_name;
+};
+
 /// Longest `*~N` gap a pattern may ask for.
 inline constexpr int max_gap_words = 20;
 
 /// Parses `source` (a pattern without the `re:` prefix handling) into RE2 syntax.
-tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons);
+/// `cache`, when given, keeps rendered lexicons between calls.
+tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons,
+                                                                LexiconCache* cache = nullptr);
 
 /// True when `name` is a valid variable name: [a-z_][a-z0-9_]*.
 bool is_capture_name(std::string_view name);

@@ -40,9 +40,21 @@ PatternId PatternMatcher::add(std::string set_regex, std::string regex, Subject 
     return patterns_.size() - 1;
 }
 
+PatternId PatternMatcher::add(std::string regex, std::unique_ptr<RE2> compiled, Subject subject) {
+    const PatternId id = add(regex, regex, subject);
+    patterns_[id]->regex = std::move(compiled);
+    return id;
+}
+
 const RE2& PatternMatcher::regex(const Pattern& pattern) const {
-    std::call_once(pattern.compiled, [&pattern] {
+    std::call_once(pattern.compiled, [this, &pattern] {
+        if (pattern.regex) return;  // compiled by add() already
         pattern.regex = std::make_unique<RE2>(pattern.regex_source, regex_options(pattern_max_mem));
+        // Its set, which holds this pattern and others, compiled within set_max_mem, so a
+        // pattern too big for RE2's default budget still fits in that one.
+        if (!pattern.regex->ok()) {
+            pattern.regex = std::make_unique<RE2>(pattern.regex_source, regex_options(max_mem_per_set_));
+        }
     });
     return *pattern.regex;
 }

@@ -47,9 +47,12 @@ public:
     explicit PatternMatcher(Strategy strategy = Strategy::sets, std::int64_t max_mem_per_set = set_max_mem);
 
     /// Adds one pattern; `regex` must match exactly when `set_regex` does (it may differ
-    /// in capture groups and alternation order) and compile (check with compile_regex()).
+    /// in capture groups and alternation order) and compile; it is compiled on first use.
     /// Ids are assigned 0, 1, 2, …
     PatternId add(std::string set_regex, std::string regex, Subject subject);
+    /// Adds a pattern whose regex, used both in the set and for captures, the caller has
+    /// compiled already (a user `re:` pattern, checked at load time): it is not compiled again.
+    PatternId add(std::string regex, std::unique_ptr<RE2> compiled, Subject subject);
 
     /// Builds the combined sets; an error message when they do not fit in memory.
     tl::expected<void, std::string> compile();

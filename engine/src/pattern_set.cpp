@@ -76,6 +76,7 @@ struct PatternSet::Impl {
     std::vector<Info> patterns;
     std::unordered_set<std::string> vocabulary;  // every literal word of patterns and lexicons
     std::unordered_map<std::string, std::vector<std::string>> by_squeezed;
+    detail::LexiconCache lexicon_cache;  // only while adding; emptied by compile()
 
     tl::expected<PatternId, PatternError> add_regex(std::string_view source, std::size_t at);
     tl::expected<PatternId, PatternError> add_words(std::string_view source, const LexiconTable& lexicons);
@@ -105,19 +106,18 @@ tl::expected<PatternId, PatternError> PatternSet::Impl::add_regex(std::string_vi
         }
         info.capture_names.push_back(std::move(name));
     }
-    matcher.add(regex, regex, detail::Subject::joined);
+    matcher.add(regex, std::move(*compiled), detail::Subject::joined);
     patterns.push_back(std::move(info));
     return patterns.size() - 1;
 }
 
 tl::expected<PatternId, PatternError> PatternSet::Impl::add_words(std::string_view source,
                                                                   const LexiconTable& lexicons) {
-    auto translated = detail::translate_pattern(source, lexicons);
+    auto translated = detail::translate_pattern(source, lexicons, &lexicon_cache);
     if (!translated) return tl::make_unexpected(translated.error());
-    auto compiled = detail::compile_regex(translated->capture_regex);
-    if (!compiled) {
-        return tl::make_unexpected(PatternError{0, "pattern too large for RE2: " + compiled.error()});
-    }
+    // Not compiled here: the translator's output is valid RE2 by construction, a pattern too
+    // large is caught when the set compiles, and the matcher compiles the capture regex on
+    // first use (compiling it here too was 41% of a load; see docs/developers.md).
     matcher.add(std::move(translated->set_regex), std::move(translated->capture_regex), detail::Subject::padded);
     vocabulary.insert(translated->words.begin(), translated->words.end());
     patterns.push_back(Info{std::string(source), std::move(translated->capture_names)});
@@ -168,6 +168,7 @@ tl::expected<void, PatternError> PatternSet::compile() {
         return tl::make_unexpected(PatternError{0, built.error()});
     }
     impl_->build_vocabulary();
+    impl_->lexicon_cache = {};
     return {};
 }
 
