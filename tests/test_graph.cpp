@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <regex>
 
-#include "../adapters/graph/flow_graph.hpp"  // not engine/src/flow_graph.hpp (lint's)
 #include "bundled.hpp"
 #include "cli_runner.hpp"
+#include "flow_graph.hpp"
 #include "reframe/loader.hpp"
 
 using namespace reframe;
