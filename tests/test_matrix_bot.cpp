@@ -37,16 +37,19 @@ bool wait_joined(FakeHomeserver& server, const std::string& room, std::chrono::m
     return true;
 }
 
-}  // namespace
-
-TEST_CASE("invite, join, a self-critical message and a compassionate reply", "[matrix][integration]") {
+/// A fake homeserver, a bot on a fresh database, and alice's DM with it, joined.
+struct AliceDm {
     FakeHomeserver server;
     TempDir dir;
     ReferenceEngine reference;
-    BotRunner bot(test_config(server, dir.file("bot.db").string()));
-    const auto room = server.create_dm(alice);
-    REQUIRE(wait_joined(server, room));
+    BotRunner bot{test_config(server, dir.file("bot.db").string())};
+    const std::string room = server.create_dm(alice);
+    AliceDm() { REQUIRE(wait_joined(server, room)); }
+};
 
+}  // namespace
+
+TEST_CASE_METHOD(AliceDm, "invite, join, a self-critical message and a compassionate reply", "[matrix][integration]") {
     Reply first;
     CHECK(exchange(server, bot, room, alice, "hi") == reference.bodies(alice, "hi", &first));
     REQUIRE(first.options.size() >= 2);
@@ -68,13 +71,7 @@ TEST_CASE("invite, join, a self-critical message and a compassionate reply", "[m
     CHECK(bot.stop() == 0);
 }
 
-TEST_CASE("a crisis message gets the safety reply, in any state", "[matrix][integration][safety]") {
-    FakeHomeserver server;
-    TempDir dir;
-    ReferenceEngine reference;
-    BotRunner bot(test_config(server, dir.file("bot.db").string()));
-    const auto room = server.create_dm(alice);
-    REQUIRE(wait_joined(server, room));
+TEST_CASE_METHOD(AliceDm, "a crisis message gets the safety reply, in any state", "[matrix][integration][safety]") {
     CHECK(exchange(server, bot, room, alice, "hello") == reference.bodies(alice, "hello"));
     const std::string crisis = "i want to end my life, everyone would be better off without me";
     Reply safety;
