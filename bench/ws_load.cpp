@@ -91,6 +91,7 @@ public:
 
     std::size_t sent = 0, replies = 0, errors = 0, unexpected = 0, duplicates = 0;
     bool open = false, failed = false;
+    std::string first_error;  // the first error frame, for the report on stderr
     std::vector<std::uint32_t> rtt_us;
 
     void run(const tcp::endpoint& endpoint, std::function<void()> on_opened) {
@@ -165,7 +166,7 @@ private:
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - sent_at_);
             rtt_us.push_back(static_cast<std::uint32_t>(us.count()));
         } else if (is_frame_of_type(frame, "error")) {
-            ++errors;
+            if (errors++ == 0) first_error = frame;
         } else {
             // Anything else (a welcome nobody asked for) does not answer the say: read on.
             ++unexpected;
@@ -253,6 +254,7 @@ Totals merge(const std::vector<std::shared_ptr<Connection>>& connections) {
         totals.sent += c->sent;
         totals.replies += c->replies;
         totals.errors += c->errors;
+        if (totals.first_error.empty()) totals.first_error = c->first_error;
         totals.unexpected += c->unexpected;
         totals.duplicates += c->duplicates;
         if (c->sent > c->replies + c->errors) totals.lost += c->sent - c->replies - c->errors;

@@ -18,6 +18,7 @@ struct Totals {
     std::size_t unexpected = 0;  // frames that were neither
     std::size_t duplicates = 0;  // frames after the last reply
     std::size_t lost = 0;        // says sent and never answered
+    std::string first_error;     // the first error frame seen, as sent
     std::vector<std::uint32_t> rtt_us;
     double seconds = 0;  // from the first say to the last reply
 };

@@ -1,48 +1,48 @@
 #include "conversation.hpp"
 
 #include <spdlog/logger.h>
-#include <boost/asio/post.hpp>
 
 #include "session_token.hpp"
+#include "turn_queue.hpp"
 
 namespace reframe::websocket {
 
-namespace net = boost::asio;
-
-Conversation::Conversation(SharedState& state) : state_(state), strand_(net::make_strand(state.turn_pool())) {}
-
 void Conversation::hello(Hello hello, Deliver deliver) {
-    net::post(strand_, [self = shared_from_this(), hello = std::move(hello), deliver = std::move(deliver)] {
-        self->start_hello(hello, deliver);
-    });
+    const bool presented = hello.session && is_well_formed_token(*hello.session);
+    std::string token = presented ? *hello.session : new_session_token();
+    user_ = user_id_for_token(token);
+    state_.turns().run([self = shared_from_this(), user = user_, token = std::move(token), presented,
+                        deliver = std::move(deliver)] { self->greet(user, token, presented, deliver); });
 }
 
 void Conversation::say(std::string text, std::chrono::steady_clock::time_point read_at, Deliver deliver) {
-    net::post(strand_, [self = shared_from_this(), text = std::move(text), read_at, deliver = std::move(deliver)] {
-        self->run_say(text, read_at, deliver);
-    });
+    if (user_.empty()) {
+        user_ = connection_user_id();
+        connection_scoped_ = true;
+    }
+    state_.turns().say(user_, std::move(text),
+                       [self = shared_from_this(), read_at, deliver = std::move(deliver)](auto reply) {
+                           self->answered(reply, read_at, deliver);
+                       });
 }
 
 void Conversation::closed() {
-    net::post(strand_, [self = shared_from_this()] {
-        if (!self->connection_scoped_) return;
-        if (auto forgotten = self->state_.engine().forget(self->user_); !forgotten && self->state_.logger()) {
-            self->state_.logger()->warn("websocket: could not forget a connection-scoped session: {}",
-                                        forgotten.error().message);
+    if (!connection_scoped_) return;
+    state_.turns().run([&state = state_, user = user_] {
+        if (auto forgotten = state.engine().forget(user); !forgotten && state.logger()) {
+            state.logger()->warn("websocket: could not forget a connection-scoped session: {}",
+                                 forgotten.error().message);
         }
     });
 }
 
-void Conversation::start_hello(const Hello& hello, const Deliver& deliver) {
-    const bool presented = hello.session && is_well_formed_token(*hello.session);
-    const std::string token = presented ? *hello.session : new_session_token();
-    user_ = user_id_for_token(token);
+void Conversation::greet(const std::string& user, const std::string& token, bool presented, const Deliver& deliver) {
     bool resumed = false;
     if (presented) {
-        auto stored = state_.engine().store().load(user_);
+        auto stored = state_.engine().store().load(user);
         resumed = stored && stored->has_value();
     }
-    auto greeting = state_.engine().greet(user_);
+    auto greeting = state_.engine().greet(user);
     if (!greeting) {
         if (state_.logger()) state_.logger()->error("websocket: greeting failed: {}", greeting.error().message);
         state_.metrics().error_sent(ErrorCode::server_error);
@@ -53,13 +53,8 @@ void Conversation::start_hello(const Hello& hello, const Deliver& deliver) {
     deliver(welcome_frame(token, resumed, *greeting, state_.help_link()));
 }
 
-void Conversation::run_say(const std::string& text, std::chrono::steady_clock::time_point read_at,
-                           const Deliver& deliver) {
-    if (user_.empty()) {
-        user_ = connection_user_id();
-        connection_scoped_ = true;
-    }
-    auto reply = state_.engine().respond(user_, text);
+void Conversation::answered(const tl::expected<Reply, EngineError>& reply,
+                            std::chrono::steady_clock::time_point read_at, const Deliver& deliver) {
     if (!reply) {
         if (state_.logger()) state_.logger()->error("websocket: turn failed: {}", reply.error().message);
         state_.metrics().error_sent(ErrorCode::server_error);

@@ -1,18 +1,15 @@
 #pragma once
-/// The engine side of one WebSocket connection: hello and say turned into engine calls on
-/// the turn thread pool, one at a time and in order (a strand of the pool per connection),
-/// so SQLite never blocks a network thread and different people run in parallel.
+/// The engine side of one WebSocket connection: hello and say turned into engine work on
+/// the server's TurnQueue, answered in the order they came, so SQLite never blocks a
+/// network thread.
 ///
-/// Thread-safety: hello(), say() and closed() may be called from any thread; the work and
-/// the `deliver` callbacks run on the conversation's strand of the turn pool, in call order.
+/// Thread-safety: hello(), say() and closed() are called on the connection's strand, one
+/// at a time. The `deliver` callbacks run on a turn-pool thread, in call order.
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "protocol.hpp"
 #include "shared_state.hpp"
@@ -21,10 +18,10 @@ namespace reframe::websocket {
 
 class Conversation : public std::enable_shared_from_this<Conversation> {
 public:
-    /// Gets the frame to send (welcome, reply or error) on the turn strand.
+    /// Gets the frame to send (welcome, reply or error).
     using Deliver = std::function<void(std::string frame)>;
 
-    explicit Conversation(SharedState& state);
+    explicit Conversation(SharedState& state) : state_(state) {}
 
     /// Starts or resumes the session of `hello.session`; delivers the welcome frame.
     void hello(Hello hello, Deliver deliver);
@@ -37,12 +34,12 @@ public:
 
 private:
     SharedState& state_;
-    boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
-    std::string user_;  // the engine user id; set by hello or the first say (on the strand)
+    std::string user_;  // the engine user id; set by hello or the first say (then never again)
     bool connection_scoped_ = false;
 
-    void start_hello(const Hello& hello, const Deliver& deliver);
-    void run_say(const std::string& text, std::chrono::steady_clock::time_point read_at, const Deliver& deliver);
+    void greet(const std::string& user, const std::string& token, bool presented, const Deliver& deliver);
+    void answered(const tl::expected<Reply, EngineError>& reply, std::chrono::steady_clock::time_point read_at,
+                  const Deliver& deliver);
 };
 
 }  // namespace reframe::websocket

@@ -66,6 +66,10 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
         });
         return;
     }
+    // Replies are small frames written one at a time: Nagle's algorithm would hold one
+    // back until the client acknowledges the previous one (as Node's ws, never wait).
+    beast::error_code option_ec;
+    socket.set_option(tcp::no_delay(true), option_ec);  // a failure only costs latency
     beast::error_code peer_ec;
     const auto peer = socket.remote_endpoint(peer_ec);
     std::string ip = peer_ec ? std::string{} : peer.address().to_string();

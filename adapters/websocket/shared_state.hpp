@@ -18,6 +18,7 @@
 #include "protocol.hpp"
 #include "rate_limit.hpp"
 #include "server_config.hpp"
+#include "turn_queue.hpp"
 
 namespace reframe::websocket {
 
@@ -42,8 +43,10 @@ public:
     Metrics& metrics() { return metrics_; }
     const Metrics& metrics() const { return metrics_; }
     spdlog::logger* logger() const { return logger_.get(); }
-    /// Where engine turns run, so that SQLite never blocks a network thread.
+    /// Where engine work runs, so that SQLite never blocks a network thread.
     boost::asio::thread_pool& turn_pool() { return turn_pool_; }
+    /// Every connection's engine work, in order, in batches on the turn pool.
+    TurnQueue& turns() { return turns_; }
     IpRateLimiter& ip_limiter() { return ip_limiter_; }
     /// The locale's crisis line and help page, read from the flows now (they may reload).
     HelpLink help_link() const;
@@ -67,6 +70,7 @@ private:
     std::shared_ptr<spdlog::logger> logger_;
     Metrics metrics_;
     boost::asio::thread_pool turn_pool_;
+    TurnQueue turns_{engine_, turn_pool_};
     IpRateLimiter ip_limiter_;
     std::atomic<std::uint64_t> next_id_{1};
     std::atomic<bool> shutting_down_{false};

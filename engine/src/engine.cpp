@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
@@ -65,6 +66,14 @@ void pace(const FlowSet& set, Reply& reply) {
     }
 }
 
+/// A turn between its run in the store and its reply.
+struct PendingTurn {
+    Reply reply;
+    DataAction action = DataAction::none;
+    std::int64_t at = 0;
+    std::optional<std::string> thrown;  // what the turn threw, when it did
+};
+
 }  // namespace
 
 struct Engine::Impl {
@@ -92,6 +101,17 @@ struct Engine::Impl {
     /// in between must not mix two versions (the analysis points into its set).
     tl::expected<Reply, EngineError> run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
                                          const Analysis* analysis, std::string_view text, TurnLog& turn_log);
+    /// The store's part of a turn (run() and respond_all()): runs the turn on the session
+    /// and fills `turn.reply`, `turn.action` and the writes.
+    SessionStore::Turn store_turn(const FlowSet& set, const std::string& user, const Analysis* analysis,
+                                  std::string_view text, TurnLog& turn_log, PendingTurn& turn);
+    /// What follows a committed turn: pacing, and the forget-me and export-my-data replies.
+    tl::expected<Reply, EngineError> finish(const FlowSet& set, const std::string& user, PendingTurn& turn);
+    std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Message> messages);
+    /// The checks respond() makes before a turn runs: an error or a declining reply, or
+    /// nothing when the message goes on to its turn.
+    std::optional<tl::expected<Reply, EngineError>> screen(const FlowSet& set, const std::string& user,
+                                                           std::string_view text, const Analysis& analysis);
     tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text, TurnLog& turn_log);
     tl::expected<Reply, EngineError> greet(const std::string& user, TurnLog& turn_log);
     tl::expected<Reply, EngineError> quiet(const std::string& user, TurnLog& turn_log);
@@ -133,50 +153,65 @@ std::optional<std::string> Engine::resource(std::string_view key) const {
 }
 SessionStore& Engine::store() { return *impl_->store; }
 
-tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
-                                                   const Analysis* analysis, std::string_view text, TurnLog& turn_log) {
-    Reply reply;
-    reply.user = user;
-    DataAction action = DataAction::none;
-    const std::int64_t at = now();
-    auto saved = store->update(user, [&](SessionState& session, bool is_new, TurnWrites& writes) {
-        turn_log.before(session.at, is_new);
-        if (is_new) TurnRunner::start_session(*set, session, options.seed);
-        // Only a person who agreed before this turn is recorded: the turn that grants
-        // consent is not, and the turn that withdraws it erases what there was.
-        const bool recording = session.consent == consent_granted;
-        static const Analysis nothing;
-        TurnRunner runner(*set, session, analysis ? *analysis : nothing, options.max_hops);
-        runner.set_locale(options.locale);
-        runner.set_now(at);
-        if (analysis) {
-            runner.handle_message(reply);
-        } else {
-            runner.greet(reply);
+SessionStore::Turn Engine::Impl::store_turn(const FlowSet& set, const std::string& user, const Analysis* analysis,
+                                            std::string_view text, TurnLog& turn_log, PendingTurn& turn) {
+    turn.reply.user = user;
+    turn.at = now();
+    return [this, &set, analysis, text, &turn_log, &turn](SessionState& session, bool is_new, TurnWrites& writes) {
+        try {
+            turn_log.before(session.at, is_new);
+            if (is_new) TurnRunner::start_session(set, session, options.seed);
+            // Only a person who agreed before this turn is recorded: the turn that grants
+            // consent is not, and the turn that withdraws it erases what there was.
+            const bool recording = session.consent == consent_granted;
+            static const Analysis nothing;
+            TurnRunner runner(set, session, analysis ? *analysis : nothing, options.max_hops);
+            runner.set_locale(options.locale);
+            runner.set_now(turn.at);
+            if (analysis) {
+                runner.handle_message(turn.reply);
+            } else {
+                runner.greet(turn.reply);
+            }
+            if (runner.moved_from()) turn_log.moved(*runner.moved_from(), set.version);
+            turn.action = runner.action();
+            writes.forget = turn.action == DataAction::forget_me;
+            writes.erase_transcript = turn.action == DataAction::decline_transcripts;
+            for (const auto& [name, value] : runner.recorded())
+                writes.measures.push_back(Measure{turn.at, name, value});
+            if (recording && session.consent == consent_granted && !writes.forget) {
+                record(writes, session, turn.at, text, turn.reply);
+            }
+        } catch (const std::exception& e) {
+            turn.thrown = e.what();
+            throw;
         }
-        if (runner.moved_from()) turn_log.moved(*runner.moved_from(), set->version);
-        action = runner.action();
-        writes.forget = action == DataAction::forget_me;
-        writes.erase_transcript = action == DataAction::decline_transcripts;
-        for (const auto& [name, value] : runner.recorded()) writes.measures.push_back(Measure{at, name, value});
-        if (recording && session.consent == consent_granted && !writes.forget) {
-            record(writes, session, at, text, reply);
-        }
-    });
-    if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
-    pace(*set, reply);
-    if (action == DataAction::forget_me) {
+    };
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::finish(const FlowSet& set, const std::string& user, PendingTurn& turn) {
+    Reply& reply = turn.reply;
+    pace(set, reply);
+    if (turn.action == DataAction::forget_me) {
         // Nothing is left: the next message starts where a new person starts.
         SessionState fresh;
-        TurnRunner::start_session(*set, fresh, 0);
+        TurnRunner::start_session(set, fresh, 0);
         reply.state = fresh.at.flow + "." + fresh.at.state;
-    } else if (action == DataAction::export_my_data) {
+    } else if (turn.action == DataAction::export_my_data) {
         auto data = store->export_data(user);
         if (!data) return tl::unexpected(EngineError{"session store: " + data.error().message});
-        reply.messages.push_back(export_json(user, *data, at));
-        reply.pauses_ms.push_back(set->pace_min_ms);
+        reply.messages.push_back(export_json(user, *data, turn.at));
+        reply.pauses_ms.push_back(set.pace_min_ms);
     }
-    return reply;
+    return std::move(reply);
+}
+
+tl::expected<Reply, EngineError> Engine::Impl::run(const std::shared_ptr<const FlowSet>& set, const std::string& user,
+                                                   const Analysis* analysis, std::string_view text, TurnLog& turn_log) {
+    PendingTurn turn;
+    auto saved = store->update(user, store_turn(*set, user, analysis, text, turn_log, turn));
+    if (!saved) return tl::unexpected(EngineError{"session store: " + saved.error().message});
+    return finish(*set, user, turn);
 }
 
 tl::expected<std::int64_t, EngineError> Engine::Impl::purge(const FlowSet& set) {
@@ -221,6 +256,10 @@ tl::expected<Reply, EngineError> Engine::Impl::decline(const FlowSet& set, const
     reply.state = at.flow + "." + at.state;
     pace(set, reply);
     return reply;
+}
+
+std::vector<tl::expected<Reply, EngineError>> Engine::respond_all(std::span<const Message> messages) {
+    return impl_->respond_all(messages);
 }
 
 tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
@@ -272,26 +311,99 @@ tl::expected<Reply, EngineError> Engine::greet(const std::string& user) {
     return log.done(impl_->greet(user, log));
 }
 
+std::optional<tl::expected<Reply, EngineError>> Engine::Impl::screen(const FlowSet& set, const std::string& user,
+                                                                     std::string_view text, const Analysis& analysis) {
+    // Every message counts against the rate limit, but a crisis is answered however fast
+    // the messages come.
+    if (!limiter.allow(user) && !safety_interrupt_fits(set, analysis)) return rate_limited(set, user);
+    // Over-long messages are still scanned for safety: a crisis at the end of a long
+    // message must not be missed because of its length.
+    if (text.size() > options.max_message_bytes && !safety_interrupt_fits(set, analysis)) {
+        return too_long(set, user);
+    }
+    return std::nullopt;
+}
+
 tl::expected<Reply, EngineError> Engine::Impl::respond(const std::string& user, std::string_view text,
                                                        TurnLog& turn_log) {
     if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
     if (blank(text)) return tl::unexpected(EngineError{"empty message"});
     const auto set = snapshot();
     const Analysis analysis = analyze(*set, text);
-    // Every message counts against the rate limit, but a crisis is answered however fast
-    // the messages come.
-    if (!limiter.allow(user) && !safety_interrupt_fits(*set, analysis)) return rate_limited(*set, user);
-    // Over-long messages are still scanned for safety: a crisis at the end of a long
-    // message must not be missed because of its length.
-    if (text.size() > options.max_message_bytes && !safety_interrupt_fits(*set, analysis)) {
-        return too_long(*set, user);
-    }
+    if (auto screened = screen(*set, user, text, analysis)) return std::move(*screened);
     purge_now_and_then(*set);
     try {
         return run(set, user, &analysis, text, turn_log);
     } catch (const std::exception& e) {
         return tl::unexpected(EngineError{std::string{"turn failed: "} + e.what()});
     }
+}
+
+std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::span<const Message> messages) {
+    const auto set = snapshot();
+    purge_now_and_then(*set);
+    std::vector<std::optional<tl::expected<Reply, EngineError>>> results(messages.size());
+    // Kept at fixed addresses while the turns that point into them run.
+    std::deque<TurnLog> logs;
+    std::deque<Analysis> analyses;
+    std::deque<PendingTurn> turns;
+    std::vector<std::size_t> batched;  // indexes of the messages whose turns wait in `updates`
+    std::vector<SessionStore::Turn> closures;
+    std::vector<SessionStore::UserTurn> updates;
+    closures.reserve(messages.size());
+    updates.reserve(messages.size());
+
+    const auto flush = [&] {
+        auto saved = store->update_all(updates);
+        for (std::size_t k = 0; k < batched.size(); ++k) {
+            const std::size_t i = batched[k];
+            PendingTurn& turn = turns[k];
+            if (!saved[k]) {
+                results[i] = tl::unexpected(EngineError{turn.thrown ? "turn failed: " + *turn.thrown
+                                                                    : "session store: " + saved[k].error().message});
+            } else {
+                results[i] = finish(*set, messages[i].user, turn);
+            }
+        }
+        batched.clear();
+        updates.clear();
+        closures.clear();
+        turns.clear();
+    };
+    const auto waiting = [&](const std::string& user) {
+        return std::any_of(batched.begin(), batched.end(), [&](std::size_t i) { return messages[i].user == user; });
+    };
+
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const auto& [user, text] = messages[i];
+        TurnLog& turn_log = logs.emplace_back(log, "turn", user);
+        if (user.empty()) {
+            results[i] = tl::unexpected(EngineError{"user id must not be empty"});
+            continue;
+        }
+        if (blank(text)) {
+            results[i] = tl::unexpected(EngineError{"empty message"});
+            continue;
+        }
+        const Analysis& analysis = analyses.emplace_back(analyze(*set, text));
+        // A declined message's reply names the session's state: a turn of the same person
+        // still waiting in the batch is committed first, so that it is the state it left.
+        if (waiting(user)) flush();
+        if (auto screened = screen(*set, user, text, analysis)) {
+            results[i] = std::move(*screened);
+            continue;
+        }
+        batched.push_back(i);
+        PendingTurn& turn = turns.emplace_back();
+        closures.push_back(store_turn(*set, user, &analysis, text, turn_log, turn));
+        updates.push_back(SessionStore::UserTurn{&user, &closures.back()});
+    }
+    if (!batched.empty()) flush();
+
+    std::vector<tl::expected<Reply, EngineError>> replies;
+    replies.reserve(messages.size());
+    for (std::size_t i = 0; i < messages.size(); ++i) replies.push_back(logs[i].done(std::move(*results[i])));
+    return replies;
 }
 
 tl::expected<Reply, EngineError> Engine::Impl::greet(const std::string& user, TurnLog& turn_log) {

@@ -197,6 +197,9 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       begin_(db_, "BEGIN IMMEDIATE"),
       commit_(db_, "COMMIT"),
       rollback_(db_, "ROLLBACK"),
+      savepoint_(db_, "SAVEPOINT turn"),
+      release_(db_, "RELEASE turn"),
+      rollback_to_(db_, "ROLLBACK TO turn"),
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
       insert_line_(db_, insert_line_sql),
@@ -248,50 +251,104 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_c
     return read_row(user);
 }
 
+SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, const Turn& turn) {
+    auto row = read_current(user);
+    if (!row) throw StoreFailure{std::move(row.error())};
+    const bool is_new = !row->has_value();
+    SessionState state = is_new ? SessionState{} : std::move(**row);
+    state.user = user;
+    TurnWrites writes;
+    turn(state, is_new, writes);
+    if (writes.forget) {
+        cache_.erase(user);
+        erase_rows(user);
+        return Applied{};
+    }
+    write_transcript(user, writes);
+    upsert_.tryReset();
+    const ResetOnExit reset(upsert_);
+    upsert_.bind(1, user);
+    upsert_.bind(2, SessionState::version);
+    upsert_.bind(3, serialize(state));
+    upsert_.bind(4, unix_seconds());
+    upsert_.exec();
+    return Applied{std::move(state)};
+}
+
+void SqliteSessionStore::remember(const std::string& user, SessionState state) {
+    if (cache_.size() >= max_cached_sessions) cache_.clear();
+    cache_.insert_or_assign(user, std::move(state));
+}
+
 tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& user, const Turn& turn) {
     const std::lock_guard lock(mutex_);
     std::optional<ImmediateTransaction> transaction;
-    std::optional<SessionState> loaded;
     try {
         transaction.emplace(begin_, commit_, rollback_);
-        auto row = read_current(user);
-        if (!row) return tl::make_unexpected(std::move(row.error()));
-        loaded = std::move(*row);
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
-
-    const bool is_new = !loaded.has_value();
-    SessionState state = is_new ? SessionState{} : std::move(*loaded);
-    state.user = user;
-    TurnWrites writes;
-    // Outside the try blocks: whatever `turn` throws propagates, and `transaction` rolls back.
-    turn(state, is_new, writes);
-
+    Applied applied;
     try {
-        if (writes.forget) {
-            cache_.erase(user);
-            erase_rows(user);
-            transaction->commit();
-            truncate_log();
-            return {};
-        }
-        write_transcript(user, writes);
-        upsert_.tryReset();
-        const ResetOnExit reset(upsert_);
-        upsert_.bind(1, user);
-        upsert_.bind(2, SessionState::version);
-        upsert_.bind(3, serialize(state));
-        upsert_.bind(4, unix_seconds());
-        upsert_.exec();
+        // Whatever `turn` throws propagates, and `transaction` rolls back.
+        applied = apply(user, turn);
         transaction->commit();
+    } catch (const StoreFailure& failure) {
+        return tl::make_unexpected(failure.error);
     } catch (const SQLite::Exception& error) {
         cache_.erase(user);
         return tl::make_unexpected(to_store_error(error));
     }
-    if (cache_.size() >= max_cached_sessions) cache_.clear();
-    cache_.insert_or_assign(user, std::move(state));
+    if (!applied.state) {
+        truncate_log();
+        return {};
+    }
+    remember(user, std::move(*applied.state));
     return {};
+}
+
+std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::span<const UserTurn> turns) {
+    const std::lock_guard lock(mutex_);
+    std::vector<tl::expected<void, StoreError>> results;
+    results.reserve(turns.size());
+    // Sessions the batch wrote, cached only once the batch is committed: a later turn of
+    // the same user in this batch reads its row (this connection sees its own writes).
+    std::vector<std::pair<const std::string*, std::optional<SessionState>>> written;
+    bool forgot = false;
+    try {
+        ImmediateTransaction transaction(begin_, commit_, rollback_);
+        for (const auto& [user, turn] : turns) {
+            run(savepoint_);
+            try {
+                Applied applied = apply(*user, *turn);
+                run(release_);
+                cache_.erase(*user);
+                forgot = forgot || !applied.state;
+                written.emplace_back(user, std::move(applied.state));
+                results.emplace_back();
+                continue;
+            } catch (const StoreFailure& failure) {
+                results.push_back(tl::make_unexpected(failure.error));
+            } catch (const SQLite::Exception& error) {
+                results.push_back(tl::make_unexpected(to_store_error(error)));
+            } catch (const std::exception& error) {
+                results.push_back(tl::make_unexpected(StoreError{error.what()}));
+            }
+            // Undo this turn alone; ROLLBACK TO keeps the savepoint open, RELEASE ends it.
+            cache_.erase(*user);
+            run(rollback_to_);
+            run(release_);
+        }
+        transaction.commit();
+    } catch (const SQLite::Exception& error) {
+        for (const auto& [user, turn] : turns) cache_.erase(*user);
+        return std::vector<tl::expected<void, StoreError>>(turns.size(), tl::make_unexpected(to_store_error(error)));
+    }
+    for (auto& [user, state] : written) {
+        if (state) remember(*user, std::move(*state));
+    }
+    if (forgot) truncate_log();
+    return results;
 }
 
 void SqliteSessionStore::write_transcript(const std::string& user, const TurnWrites& writes) {

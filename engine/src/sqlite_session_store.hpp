@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +44,9 @@ public:
     /// BEGIN IMMEDIATE, read and decode the row (a row that cannot be decoded is an error,
     /// never a fresh start), run `turn`, carry out its writes, upsert, COMMIT.
     tl::expected<void, StoreError> update(const std::string& user, const Turn& turn) override;
+    /// One BEGIN IMMEDIATE … COMMIT around all the turns, each inside its own SAVEPOINT
+    /// (a failing turn is rolled back to it alone). Sessions are cached after the COMMIT.
+    std::vector<tl::expected<void, StoreError>> update_all(std::span<const UserTurn> turns) override;
     /// The decoded row, if any.
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
     /// Deletes the user's rows from every table that holds any, then checkpoints and
@@ -63,6 +68,19 @@ private:
     /// The session as committed: from the cache while no other connection has written
     /// (PRAGMA data_version unchanged), else from the row. Inside a transaction.
     tl::expected<std::optional<SessionState>, StoreError> read_current(const std::string& user);
+    /// A store error met inside a transaction, thrown to leave it (and roll it back).
+    struct StoreFailure {
+        StoreError error;
+    };
+    /// What one turn left to do once its transaction commits.
+    struct Applied {
+        std::optional<SessionState> state;  // to cache; none when the person was forgotten
+    };
+    /// Inside a transaction: reads the session, runs `turn`, carries out its writes. Throws
+    /// StoreFailure, SQLite::Exception, or whatever `turn` throws.
+    Applied apply(const std::string& user, const Turn& turn);
+    /// Keeps a committed session decoded.
+    void remember(const std::string& user, SessionState state);
     /// Inside a transaction; throw SQLite::Exception.
     void write_transcript(const std::string& user, const TurnWrites& writes);
     int erase_rows(const std::string& user);  // returns the sessions removed
@@ -77,6 +95,9 @@ private:
     SQLite::Statement begin_;
     SQLite::Statement commit_;
     SQLite::Statement rollback_;
+    SQLite::Statement savepoint_;
+    SQLite::Statement release_;
+    SQLite::Statement rollback_to_;
     SQLite::Statement select_;
     SQLite::Statement upsert_;
     SQLite::Statement insert_line_;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,12 @@ struct EngineError {
     std::string message;
 };
 
+/// One message of Engine::respond_all().
+struct Message {
+    std::string user;
+    std::string text;
+};
+
 struct Explanation;  // reframe/explain.hpp
 
 class Engine {
@@ -93,6 +100,12 @@ public:
 
     /// Handles one message from `user`.
     tl::expected<Reply, EngineError> respond(const std::string& user, std::string_view text);
+    /// Handles several messages, from the same or different users, exactly as respond()
+    /// would one after another, but commits their turns to the store together
+    /// (SessionStore::update_all, a group commit): a busy server pays for one commit per
+    /// batch instead of one per message. Each message succeeds or fails on its own.
+    /// Returns one result per message, in order.
+    std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Message> messages);
 
     /// What the bot says before the person writes anything: the entry state's prompt for
     /// a new session, or the current state's prompt again for a resumed one.

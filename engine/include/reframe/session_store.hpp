@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,12 @@ public:
     using Turn = std::function<void(SessionState& state, bool is_new, TurnWrites& writes)>;
     using SessionTurn = std::function<void(SessionState& state, bool is_new)>;
 
+    /// One turn of update_all(): `user` and `turn` as for update(). Both must outlive the call.
+    struct UserTurn {
+        const std::string* user;
+        const Turn* turn;
+    };
+
     virtual ~SessionStore() = default;
 
     /// One turn, in one transaction: loads the user's session (or a fresh one with
@@ -68,6 +75,17 @@ public:
     /// and saves the session (unless `writes.forget`) and commits. When `turn` throws,
     /// nothing is saved and the exception propagates.
     virtual tl::expected<void, StoreError> update(const std::string& user, const Turn& turn) = 0;
+
+    /// Several turns, in order, as if update() ran for each one after the other, but
+    /// committed together: a group commit, so that a busy server pays for one commit per
+    /// batch instead of one per turn. The same user may appear more than once; each turn
+    /// sees the session as the previous one left it. Each turn is all-or-nothing on its
+    /// own: one that throws, or whose writes fail, is undone alone and its entry in the
+    /// result holds the error (a throwing turn's message is its `what()`); the others are
+    /// kept. When the batch itself cannot be written (BEGIN or COMMIT fails), every entry
+    /// holds that error and nothing is kept. Returns one result per turn, in order.
+    /// This implementation runs update() for each turn (each its own commit).
+    virtual std::vector<tl::expected<void, StoreError>> update_all(std::span<const UserTurn> turns);
 
     /// update() for a turn that only changes the session.
     tl::expected<void, StoreError> update(const std::string& user, const SessionTurn& turn) {

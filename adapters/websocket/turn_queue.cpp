@@ -1,0 +1,58 @@
+#include "turn_queue.hpp"
+
+#include <utility>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+
+namespace reframe::websocket {
+
+void TurnQueue::say(std::string user, std::string text, SayDone done) {
+    push(Job{Message{std::move(user), std::move(text)}, std::move(done), {}});
+}
+
+void TurnQueue::run(std::function<void()> job) { push(Job{{}, {}, std::move(job)}); }
+
+void TurnQueue::push(Job job) {
+    {
+        std::lock_guard lock(mutex_);
+        queued_.push_back(std::move(job));
+        if (draining_) return;  // the running drain will take it
+        draining_ = true;
+    }
+    boost::asio::post(pool_, [this] { drain(); });
+}
+
+void TurnQueue::drain() {
+    for (;;) {
+        std::deque<Job> jobs;
+        {
+            std::lock_guard lock(mutex_);
+            if (queued_.empty()) {
+                draining_ = false;
+                return;
+            }
+            jobs.swap(queued_);
+        }
+        // Runs of says in one batch each (up to max_batch); other jobs between them, in order.
+        std::size_t first_say = 0;
+        for (std::size_t i = 0; i <= jobs.size(); ++i) {
+            const bool is_say = i < jobs.size() && jobs[i].done;
+            if (is_say && i - first_say < max_batch) continue;
+            answer(jobs, first_say, i);
+            first_say = is_say ? i : i + 1;
+            if (i < jobs.size() && !is_say) jobs[i].job();
+        }
+    }
+}
+
+void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) {
+    if (from >= to) return;
+    std::vector<Message> messages;
+    messages.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) messages.push_back(std::move(jobs[i].message));
+    auto replies = engine_.respond_all(messages);
+    for (std::size_t i = from; i < to; ++i) jobs[i].done(std::move(replies[i - from]));
+}
+
+}  // namespace reframe::websocket

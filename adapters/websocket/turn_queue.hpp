@@ -1,0 +1,62 @@
+#pragma once
+/// Every connection's engine work, in one queue on the turn pool: says are answered in
+/// batches through Engine::respond_all (one store commit per batch: a group commit), and
+/// other work (a greeting, forgetting a closed connection's session) runs between them.
+/// Everything runs in the order it was queued, so one connection's frames are answered in
+/// order. One batch runs at a time: SQLite has a single writer, so turns on several threads
+/// would only take turns at its lock, and each would pay for its own commit. Under load a
+/// batch holds every say that arrived while the previous one ran (up to max_batch), so the
+/// commit, and the wake-up of a pool thread, is shared by all of them.
+///
+/// Thread-safety: say() and run() may be called from any thread. The callbacks run on a
+/// thread of the pool, never on the caller's.
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/thread_pool.hpp>
+#include <tl/expected.hpp>
+
+#include "reframe/engine.hpp"
+
+namespace reframe::websocket {
+
+class TurnQueue {
+public:
+    using SayDone = std::function<void(tl::expected<Reply, EngineError> reply)>;
+
+    /// At most this many says share one commit.
+    static constexpr std::size_t max_batch = 256;
+
+    TurnQueue(Engine& engine, boost::asio::thread_pool& pool) : engine_(engine), pool_(pool) {}
+    TurnQueue(const TurnQueue&) = delete;
+    TurnQueue& operator=(const TurnQueue&) = delete;
+
+    /// Queues one message of `user`; `done` gets the engine's answer.
+    void say(std::string user, std::string text, SayDone done);
+    /// Queues `job`, to run after everything queued before it.
+    void run(std::function<void()> job);
+
+private:
+    struct Job {
+        Message message;            // a say …
+        SayDone done;               // … and where its answer goes
+        std::function<void()> job;  // or other work (then `done` is empty)
+    };
+
+    void push(Job job);
+    /// Runs on the pool until the queue is empty.
+    void drain();
+    void answer(std::deque<Job>& jobs, std::size_t from, std::size_t to);
+
+    Engine& engine_;
+    boost::asio::thread_pool& pool_;
+    std::mutex mutex_;
+    std::deque<Job> queued_;
+    bool draining_ = false;  // a drain() is running or posted
+};
+
+}  // namespace reframe::websocket

@@ -1,0 +1,208 @@
+// Group commit: SessionStore::update_all and Engine::respond_all handle a batch of turns as
+// the same turns one after another would, in one store transaction.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bundled.hpp"
+#include "reframe/engine.hpp"
+#include "reframe/session_store.hpp"
+#include "temp_dir.hpp"
+
+using namespace reframe;
+using reframe::testing::bundled;
+using reframe::testing::TempDir;
+
+namespace {
+
+std::unique_ptr<SessionStore> open_store(const std::string& path) {
+    auto store = open_session_store({path});
+    if (!store) FAIL("open failed: " << store.error().message);
+    return std::move(*store);
+}
+
+/// A turn that counts itself in vars["count"].
+const SessionStore::Turn count_turn = [](SessionState& state, bool, TurnWrites&) {
+    const auto it = state.vars.find("count");
+    state.vars["count"] = std::to_string(it == state.vars.end() ? 1 : std::stoi(it->second) + 1);
+};
+
+const SessionStore::Turn throwing_turn = [](SessionState& state, bool, TurnWrites&) {
+    state.vars["count"] = "999";  // must not be kept
+    throw std::runtime_error("the flow broke");
+};
+
+int count_of(SessionStore& store, const std::string& user) {
+    auto loaded = store.load(user);
+    REQUIRE(loaded);
+    if (!loaded->has_value()) return 0;
+    return std::stoi((*loaded)->vars.at("count"));
+}
+
+/// Frames in the write-ahead log: each commit appends every page it changed.
+std::uintmax_t wal_bytes(const std::string& db) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(db + "-wal", error);
+    return error ? 0 : size;
+}
+
+std::string describe(const tl::expected<Reply, EngineError>& result) {
+    if (!result) return "error: " + result.error().message;
+    std::string out = result->state + " [" + result->safety + "|" + result->error + "]";
+    for (const auto& m : result->messages) out += " | " + m;
+    for (const auto& o : result->options) out += " (" + o + ")";
+    for (const auto& i : result->intents) out += " #" + i;
+    return out;
+}
+
+struct Deployment {
+    TempDir dir;
+    std::string db = dir.file("reframe.db").string();
+    std::unique_ptr<Engine> engine;
+
+    explicit Deployment(EngineOptions options = {}) {
+        options.unix_clock = [] { return std::int64_t{1'795'000'000}; };
+        engine = std::make_unique<Engine>(bundled(), open_store(db), std::move(options));
+    }
+};
+
+EngineOptions unlimited() {
+    EngineOptions options;
+    options.rate_per_minute = 0;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("update_all runs the turns in order, the same person more than once", "[store][batch]") {
+    TempDir dir;
+    const std::string path = GENERATE(as<std::string>{}, ":memory:", "file");
+    auto store = open_store(path == "file" ? dir.file("s.db").string() : path);
+    const std::string ana = "ana", ben = "ben";
+    const std::vector<SessionStore::UserTurn> turns = {
+        {&ana, &count_turn}, {&ben, &count_turn}, {&ana, &count_turn}, {&ana, &count_turn}};
+    const auto results = store->update_all(turns);
+    REQUIRE(results.size() == 4);
+    for (const auto& result : results) CHECK(result);
+    CHECK(count_of(*store, ana) == 3);
+    CHECK(count_of(*store, ben) == 1);
+    // The next batch (and a plain update) carries on from what the batch left.
+    REQUIRE(store->update(ana, count_turn));
+    CHECK(count_of(*store, ana) == 4);
+}
+
+TEST_CASE("a turn that fails in a batch is undone alone", "[store][batch]") {
+    TempDir dir;
+    const std::string path = GENERATE(as<std::string>{}, ":memory:", "file");
+    auto store = open_store(path == "file" ? dir.file("s.db").string() : path);
+    const std::string ana = "ana", ben = "ben";
+    REQUIRE(store->update(ana, count_turn));
+    const std::vector<SessionStore::UserTurn> turns = {
+        {&ana, &count_turn}, {&ana, &throwing_turn}, {&ben, &throwing_turn}, {&ana, &count_turn}, {&ben, &count_turn}};
+    const auto results = store->update_all(turns);
+    REQUIRE(results.size() == 5);
+    CHECK(results[0]);
+    REQUIRE_FALSE(results[1]);
+    CHECK(results[1].error().message == "the flow broke");
+    CHECK_FALSE(results[2]);
+    CHECK(results[3]);
+    CHECK(results[4]);
+    CHECK(count_of(*store, ana) == 3);  // 1 before, then the two turns that did not throw
+    CHECK(count_of(*store, ben) == 1);
+}
+
+TEST_CASE("a batch is one commit: twenty turns of one person write its page once", "[store][batch]") {
+    TempDir dir;
+    const std::string ana = "ana";
+    const std::string one_by_one = dir.file("one.db").string(), batched = dir.file("batch.db").string();
+    auto single = open_store(one_by_one);
+    auto store = open_store(batched);
+    const auto single_before = wal_bytes(one_by_one), batched_before = wal_bytes(batched);
+    for (int i = 0; i < 20; ++i) REQUIRE(single->update(ana, count_turn));
+    CHECK(count_of(*single, ana) == 20);
+    const std::vector<SessionStore::UserTurn> turns(20, SessionStore::UserTurn{&ana, &count_turn});
+    for (const auto& result : store->update_all(turns)) CHECK(result);
+    CHECK(count_of(*store, ana) == 20);
+    // Each commit appends the pages it changed to the log: twenty commits, twenty copies.
+    const auto single_grew = wal_bytes(one_by_one) - single_before, batched_grew = wal_bytes(batched) - batched_before;
+    CAPTURE(single_grew, batched_grew);
+    CHECK(batched_grew > 0);
+    CHECK(batched_grew * 5 < single_grew);
+    // And it is durable: another connection sees all twenty.
+    SQLite::Database reader(batched, SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT count(*) FROM sessions").getInt() == 1);
+}
+
+TEST_CASE("respond_all answers exactly as respond does one message at a time", "[engine][batch]") {
+    // Two people, one of them writing several times in the batch, a crisis, an empty
+    // message and a nameless sender: the bundled flows from the first contact on.
+    const std::vector<Message> messages = {
+        {"ana", "hello"},
+        {"ben", "yes keep a transcript"},
+        {"ana", "no thanks"},
+        {"ben", "I'm useless, I couldn't even finish the dishes"},
+        {"ana", "I should be over this by now"},
+        {"ben", "   "},
+        {"", "hello"},
+        {"ana", "everyone would be better off without me"},
+        {"ben", "I'm a burden to my husband"},
+        {"ana", "i am safe, thank you"},
+    };
+    Deployment one_by_one(unlimited()), batched(unlimited());
+    std::vector<std::string> expected;
+    for (const auto& [user, text] : messages) expected.push_back(describe(one_by_one.engine->respond(user, text)));
+    const auto results = batched.engine->respond_all(messages);
+    REQUIRE(results.size() == messages.size());
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        CAPTURE(i, messages[i].user, messages[i].text);
+        CHECK(describe(results[i]) == expected[i]);
+    }
+    CHECK(results[7]->safety == "crisis");
+    CHECK_FALSE(results[5]);
+    CHECK_FALSE(results[6]);
+    // What was stored is the same too: the next message is answered alike.
+    CHECK(describe(batched.engine->respond("ana", "thank you")) ==
+          describe(one_by_one.engine->respond("ana", "thank you")));
+}
+
+TEST_CASE("a message declined in a batch names the state the person's earlier turn left", "[engine][batch]") {
+    EngineOptions options;
+    options.rate_per_minute = 1;
+    options.rate_burst = 1;
+    Deployment d(options);
+    const std::vector<Message> messages = {{"ana", "hello"}, {"ana", "no thanks"}};
+    const auto results = d.engine->respond_all(messages);
+    REQUIRE(results[0]);
+    REQUIRE(results[1]);
+    CHECK(results[0]->error.empty());
+    CHECK(results[1]->error == "rate_limited");
+    CHECK(results[1]->state == results[0]->state);
+}
+
+TEST_CASE("forget me in a batch erases the person and keeps the others' turns", "[engine][batch][privacy]") {
+    Deployment d(unlimited());
+    REQUIRE(d.engine->respond("leaver", "yes keep a transcript"));
+    REQUIRE(d.engine->respond("leaver", "please delete my data"));
+    const std::vector<Message> messages = {
+        {"keeper", "yes keep a transcript"}, {"leaver", "yes"}, {"keeper", "I'm a burden to my husband"}};
+    const auto results = d.engine->respond_all(messages);
+    for (const auto& result : results) REQUIRE(result);
+    CHECK(results[1]->state == "privacy.consent");  // a new person's first contact
+    SQLite::Database db(d.db, SQLite::OPEN_READONLY);
+    SQLite::Statement count(db,
+                            "SELECT (SELECT count(*) FROM sessions WHERE user_id = ?) +"
+                            " (SELECT count(*) FROM transcripts WHERE user_id = ?)");
+    count.bind(1, "leaver");
+    count.bind(2, "leaver");
+    REQUIRE(count.executeStep());
+    CHECK(count.getColumn(0).getInt() == 0);
+    SQLite::Statement lines(db, "SELECT count(*) FROM transcripts WHERE user_id = 'keeper'");
+    REQUIRE(lines.executeStep());
+    // The burden message and each message of its reply (consent was granted the turn before).
+    CHECK(lines.getColumn(0).getInt() == static_cast<int>(1 + results[2]->messages.size()));
+}
