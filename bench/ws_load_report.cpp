@@ -46,5 +46,6 @@ void print_report(const Options& options, Totals& totals, const ServerMemory& me
         percentile(totals.rtt_us, 0.99), totals.rtt_us.empty() ? 0u : totals.rtt_us.back(), memory.rss_kib,
         memory.peak_kib);
     std::fflush(stdout);
-    if (!totals.first_error.empty()) std::fprintf(stderr, "ws_load: first error frame: %s\n", totals.first_error.c_str());
+    if (!totals.first_error.empty())
+        std::fprintf(stderr, "ws_load: first error frame: %s\n", totals.first_error.c_str());
 }
