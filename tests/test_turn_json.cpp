@@ -40,7 +40,7 @@ TEST_CASE("any bytes become valid JSON strings", "[cli][json]") {
     for (int i = 0; i < 2000; ++i) {
         const auto bytes = random_bytes(rng, static_cast<std::size_t>(i % 40));
         std::string out;
-        console::append_json_string(out, bytes);
+        json_writer::append_json_string(out, bytes);
         const auto parsed = nlohmann::json::parse(out, nullptr, false);
         REQUIRE_FALSE(parsed.is_discarded());
         // Valid UTF-8 survives unchanged (nlohmann's strict dump accepts exactly that).
@@ -53,6 +53,6 @@ TEST_CASE("any bytes become valid JSON strings", "[cli][json]") {
         if (valid_utf8) CHECK(parsed.get<std::string>() == bytes);
     }
     std::string out;
-    console::append_json_string(out, "a\x01\x7f\xed\xa0\x80z");  // control chars, a surrogate
+    json_writer::append_json_string(out, "a\x01\x7f\xed\xa0\x80z");  // control chars, a surrogate
     CHECK(out == "\"a\\u0001\\u007f\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\"");
 }

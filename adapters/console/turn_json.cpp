@@ -4,6 +4,9 @@
 
 namespace reframe::console {
 
+using json_writer::append_json_array;
+using json_writer::append_json_string;
+
 nlohmann::json turn_json(const Reply& reply) {
     nlohmann::json messages = nlohmann::json::array();
     for (const auto& m : reply.messages) messages.push_back({{"text", m}});

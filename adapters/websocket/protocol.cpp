@@ -1,6 +1,10 @@
 #include "protocol.hpp"
 
+#include <string>
+
 #include <nlohmann/json.hpp>
+
+#include "json_writer.hpp"
 
 namespace reframe::websocket {
 namespace {
@@ -109,13 +113,39 @@ std::string welcome_frame(const std::string& session, bool resumed, const Reply&
 }
 
 std::string reply_frame(const Reply& reply) {
-    json frame{{"type", "reply"}};
-    frame["messages"] = messages_json(reply);
-    frame["options"] = reply.options;
-    frame["state"] = reply.state;
-    frame["safety"] = reply.safety.empty() ? json(nullptr) : json(reply.safety);
-    if (!reply.error.empty()) frame["error"] = reply.error;
-    return dump(frame);
+    // Written directly (one frame per turn: a JSON DOM cost a tenth of the server's time),
+    // with the keys in the order nlohmann::json gives the other frames (sorted).
+    using json_writer::append_json_array;
+    using json_writer::append_json_string;
+    std::string out;
+    out.reserve(256);
+    out += '{';
+    if (!reply.error.empty()) {
+        out += "\"error\":";
+        append_json_string(out, reply.error);
+        out += ',';
+    }
+    out += "\"messages\":[";
+    for (std::size_t i = 0; i < reply.messages.size(); ++i) {
+        if (i > 0) out += ',';
+        out += "{\"pause_ms\":";
+        out += std::to_string(i < reply.pauses_ms.size() ? reply.pauses_ms[i] : 0);
+        out += ",\"text\":";
+        append_json_string(out, reply.messages[i]);
+        out += '}';
+    }
+    out += "],\"options\":";
+    append_json_array(out, reply.options);
+    out += ",\"safety\":";
+    if (reply.safety.empty()) {
+        out += "null";
+    } else {
+        append_json_string(out, reply.safety);
+    }
+    out += ",\"state\":";
+    append_json_string(out, reply.state);
+    out += ",\"type\":\"reply\"}";
+    return out;
 }
 
 std::string error_frame(ErrorCode code) { return error_frame(code, error_message(code)); }

@@ -38,6 +38,36 @@ TEST_CASE("client frames: say and hello parse, everything else gets its error co
     CHECK(code(R"({"type":"say","text":7})") == ErrorCode::bad_frame);
 }
 
+TEST_CASE("a reply frame is the same JSON a DOM would give, byte for byte, whatever the text", "[websocket]") {
+    // The reply frame is written directly (the hot path); the other frames go through
+    // nlohmann::json. Both must agree on every field, on escaping and on key order.
+    const auto through_dom = [](const reframe::Reply& reply) {
+        json messages = json::array();
+        for (std::size_t i = 0; i < reply.messages.size(); ++i) {
+            messages.push_back(
+                {{"text", reply.messages[i]}, {"pause_ms", i < reply.pauses_ms.size() ? reply.pauses_ms[i] : 0}});
+        }
+        json frame{{"type", "reply"}, {"messages", messages}, {"options", reply.options}, {"state", reply.state}};
+        frame["safety"] = reply.safety.empty() ? json(nullptr) : json(reply.safety);
+        if (!reply.error.empty()) frame["error"] = reply.error;
+        return frame.dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    reframe::Reply reply;
+    reply.state = "reframe.ask";
+    CHECK(reply_frame(reply) == through_dom(reply));  // no messages, no options
+    reply.messages = {"quote \" backslash \\ tab \t newline \n bell \x07", "caf\u00e9 \xF0\x9F\x8C\xBB",
+                      "bad \xC3\x28 and \xED\xA0\x80 bytes", ""};
+    reply.pauses_ms = {0, 1200};  // fewer pauses than messages: the rest are 0
+    reply.options = {"yes", "not \"now\""};
+    reply.safety = "medical_urgent";
+    reply.error = "rate_limited";
+    CHECK(reply_frame(reply) == through_dom(reply));
+    CHECK(json::parse(reply_frame(reply))["messages"][2]["text"] == "bad \uFFFD( and \uFFFD\uFFFD\uFFFD bytes");
+    // DEL is the one difference: escaped here, raw from nlohmann; the same JSON either way.
+    reply.messages = {"del \x7f"};
+    CHECK(json::parse(reply_frame(reply)) == json::parse(through_dom(reply)));
+}
+
 TEST_CASE("error messages never echo what the client sent", "[websocket]") {
     const auto parsed = parse_client_frame(R"({"type":"whisper-my-secret-name","text":"Henrietta"})");
     REQUIRE_FALSE(parsed);

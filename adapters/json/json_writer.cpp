@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace reframe::console {
+namespace reframe::json_writer {
 namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -97,4 +97,4 @@ void append_json_array(std::string& out, const std::vector<std::string>& items) 
     out += ']';
 }
 
-}  // namespace reframe::console
+}  // namespace reframe::json_writer
