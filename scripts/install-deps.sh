@@ -9,6 +9,7 @@ packages=(
   graphviz  # `reframe graph --format svg`, and the test that renders every bundled flow
   chromium
   libboost-dev libssl-dev openssl
+  libjemalloc-dev  # the reframe command's allocator (serve under load)
 )
 missing=()
 # The browser test needs node and npm. Debian's nodejs + npm when neither is on the PATH;

@@ -11,6 +11,7 @@
 
 #include "bundled.hpp"
 #include "reframe/engine.hpp"
+#include "reframe/loader.hpp"
 #include "reframe/session_store.hpp"
 #include "temp_dir.hpp"
 
@@ -205,4 +206,19 @@ TEST_CASE("forget me in a batch erases the person and keeps the others' turns", 
     REQUIRE(lines.executeStep());
     // The burden message and each message of its reply (consent was granted the turn before).
     CHECK(lines.getColumn(0).getInt() == static_cast<int>(1 + results[2]->messages.size()));
+}
+
+TEST_CASE("a prepared message is answered by the flows it was matched against, across a reload", "[engine][batch]") {
+    Deployment d(unlimited());
+    const Prepared before = d.engine->prepare({"ana", "I'm useless, I couldn't even finish the dishes"});
+    auto other = load_flow_dir(std::string{REFRAME_TEST_DATA} + "/fixtures/engine");
+    REQUIRE(other);
+    REQUIRE(d.engine->reload(other->flows));
+    const std::vector<Prepared> batch = {before, d.engine->prepare({"ben", "I'm useless"})};
+    const auto results = d.engine->respond_all(batch);
+    REQUIRE(results[0]);
+    REQUIRE(results[1]);
+    // The bundled flows greet a first message with the privacy notice; the fixture does not.
+    CHECK(results[0]->state.rfind("privacy.", 0) == 0);
+    CHECK(results[1]->state.rfind("privacy.", 0) != 0);
 }

@@ -20,7 +20,9 @@ void Conversation::say(std::string text, std::chrono::steady_clock::time_point r
         user_ = connection_user_id();
         connection_scoped_ = true;
     }
-    state_.turns().say(user_, std::move(text),
+    // Normalising and matching the text needs no session: it runs here, on the network
+    // thread, in parallel with the turns (which one thread runs, in order).
+    state_.turns().say(state_.engine().prepare(Message{user_, std::move(text)}),
                        [self = shared_from_this(), read_at, deliver = std::move(deliver)](auto reply) {
                            self->answered(reply, read_at, deliver);
                        });

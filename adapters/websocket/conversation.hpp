@@ -1,7 +1,8 @@
 #pragma once
 /// The engine side of one WebSocket connection: hello and say turned into engine work on
 /// the server's TurnQueue, answered in the order they came, so SQLite never blocks a
-/// network thread.
+/// network thread. A say's text is analysed (Engine::prepare: no session, no storage) on
+/// the calling network thread, so that this part of many turns runs in parallel.
 ///
 /// Thread-safety: hello(), say() and closed() are called on the connection's strand, one
 /// at a time. The `deliver` callbacks run on a turn-pool thread, in call order.

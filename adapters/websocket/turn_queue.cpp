@@ -7,9 +7,7 @@
 
 namespace reframe::websocket {
 
-void TurnQueue::say(std::string user, std::string text, SayDone done) {
-    push(Job{Message{std::move(user), std::move(text)}, std::move(done), {}});
-}
+void TurnQueue::say(Prepared message, SayDone done) { push(Job{std::move(message), std::move(done), {}}); }
 
 void TurnQueue::run(std::function<void()> job) { push(Job{{}, {}, std::move(job)}); }
 
@@ -48,7 +46,7 @@ void TurnQueue::drain() {
 
 void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) {
     if (from >= to) return;
-    std::vector<Message> messages;
+    std::vector<Prepared> messages;
     messages.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) messages.push_back(std::move(jobs[i].message));
     auto replies = engine_.respond_all(messages);

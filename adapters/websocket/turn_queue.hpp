@@ -35,14 +35,15 @@ public:
     TurnQueue(const TurnQueue&) = delete;
     TurnQueue& operator=(const TurnQueue&) = delete;
 
-    /// Queues one message of `user`; `done` gets the engine's answer.
-    void say(std::string user, std::string text, SayDone done);
+    /// Queues one message (Engine::prepare, on the caller's thread); `done` gets the
+    /// engine's answer.
+    void say(Prepared message, SayDone done);
     /// Queues `job`, to run after everything queued before it.
     void run(std::function<void()> job);
 
 private:
     struct Job {
-        Message message;            // a say …
+        Prepared message;           // a say …
         SayDone done;               // … and where its answer goes
         std::function<void()> job;  // or other work (then `done` is empty)
     };

@@ -66,6 +66,16 @@ void pace(const FlowSet& set, Reply& reply) {
     }
 }
 
+}  // namespace
+
+struct PreparedMessage {
+    Message message;
+    std::shared_ptr<const FlowSet> set;
+    std::optional<Analysis> analysis;  // none for an empty user or a blank message
+};
+
+namespace {
+
 /// A turn between its run in the store and its reply.
 struct PendingTurn {
     Reply reply;
@@ -107,7 +117,8 @@ struct Engine::Impl {
                                   std::string_view text, TurnLog& turn_log, PendingTurn& turn);
     /// What follows a committed turn: pacing, and the forget-me and export-my-data replies.
     tl::expected<Reply, EngineError> finish(const FlowSet& set, const std::string& user, PendingTurn& turn);
-    std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Message> messages);
+    std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Prepared> messages);
+    Prepared prepare(Message message) const;
     /// The checks respond() makes before a turn runs: an error or a declining reply, or
     /// nothing when the message goes on to its turn.
     std::optional<tl::expected<Reply, EngineError>> screen(const FlowSet& set, const std::string& user,
@@ -259,8 +270,17 @@ tl::expected<Reply, EngineError> Engine::Impl::decline(const FlowSet& set, const
 }
 
 std::vector<tl::expected<Reply, EngineError>> Engine::respond_all(std::span<const Message> messages) {
+    std::vector<Prepared> prepared;
+    prepared.reserve(messages.size());
+    for (const auto& message : messages) prepared.push_back(impl_->prepare(message));
+    return impl_->respond_all(prepared);
+}
+
+std::vector<tl::expected<Reply, EngineError>> Engine::respond_all(std::span<const Prepared> messages) {
     return impl_->respond_all(messages);
 }
+
+Prepared Engine::prepare(Message message) const { return impl_->prepare(std::move(message)); }
 
 tl::expected<Reply, EngineError> Engine::respond(const std::string& user, std::string_view text) {
     TurnLog log(impl_->log, "turn", user);
@@ -339,13 +359,19 @@ tl::expected<Reply, EngineError> Engine::Impl::respond(const std::string& user, 
     }
 }
 
-std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::span<const Message> messages) {
-    const auto set = snapshot();
-    purge_now_and_then(*set);
+Prepared Engine::Impl::prepare(Message message) const {
+    auto prepared = std::make_shared<PreparedMessage>();
+    prepared->set = snapshot();
+    if (!message.user.empty() && !blank(message.text)) prepared->analysis = analyze(*prepared->set, message.text);
+    prepared->message = std::move(message);
+    return prepared;
+}
+
+std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::span<const Prepared> messages) {
+    purge_now_and_then(*snapshot());
     std::vector<std::optional<tl::expected<Reply, EngineError>>> results(messages.size());
     // Kept at fixed addresses while the turns that point into them run.
     std::deque<TurnLog> logs;
-    std::deque<Analysis> analyses;
     std::deque<PendingTurn> turns;
     std::vector<std::size_t> batched;  // indexes of the messages whose turns wait in `updates`
     std::vector<SessionStore::Turn> closures;
@@ -362,7 +388,7 @@ std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::spa
                 results[i] = tl::unexpected(EngineError{turn.thrown ? "turn failed: " + *turn.thrown
                                                                     : "session store: " + saved[k].error().message});
             } else {
-                results[i] = finish(*set, messages[i].user, turn);
+                results[i] = finish(*messages[i]->set, messages[i]->message.user, turn);
             }
         }
         batched.clear();
@@ -371,31 +397,33 @@ std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::spa
         turns.clear();
     };
     const auto waiting = [&](const std::string& user) {
-        return std::any_of(batched.begin(), batched.end(), [&](std::size_t i) { return messages[i].user == user; });
+        return std::any_of(batched.begin(), batched.end(),
+                           [&](std::size_t i) { return messages[i]->message.user == user; });
     };
 
     for (std::size_t i = 0; i < messages.size(); ++i) {
-        const auto& [user, text] = messages[i];
+        const PreparedMessage& prepared = *messages[i];
+        const auto& [user, text] = prepared.message;
+        const FlowSet& set = *prepared.set;
         TurnLog& turn_log = logs.emplace_back(log, "turn", user);
         if (user.empty()) {
             results[i] = tl::unexpected(EngineError{"user id must not be empty"});
             continue;
         }
-        if (blank(text)) {
+        if (!prepared.analysis) {
             results[i] = tl::unexpected(EngineError{"empty message"});
             continue;
         }
-        const Analysis& analysis = analyses.emplace_back(analyze(*set, text));
         // A declined message's reply names the session's state: a turn of the same person
         // still waiting in the batch is committed first, so that it is the state it left.
         if (waiting(user)) flush();
-        if (auto screened = screen(*set, user, text, analysis)) {
+        if (auto screened = screen(set, user, text, *prepared.analysis)) {
             results[i] = std::move(*screened);
             continue;
         }
         batched.push_back(i);
         PendingTurn& turn = turns.emplace_back();
-        closures.push_back(store_turn(*set, user, &analysis, text, turn_log, turn));
+        closures.push_back(store_turn(set, user, &*prepared.analysis, text, turn_log, turn));
         updates.push_back(SessionStore::UserTurn{&user, &closures.back()});
     }
     if (!batched.empty()) flush();

@@ -239,7 +239,7 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_r
     return std::optional<SessionState>{std::move(*state)};
 }
 
-tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_current(const std::string& user) {
+void SqliteSessionStore::check_cache() {
     data_version_.tryReset();
     const ResetOnExit reset(data_version_);
     if (data_version_.executeStep()) {
@@ -247,12 +247,15 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_c
         if (version != seen_data_version_) cache_.clear();
         seen_data_version_ = version;
     }
+}
+
+tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_cached(const std::string& user) {
     if (const auto it = cache_.find(user); it != cache_.end()) return std::optional<SessionState>{it->second};
     return read_row(user);
 }
 
 SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, const Turn& turn) {
-    auto row = read_current(user);
+    auto row = read_cached(user);
     if (!row) throw StoreFailure{std::move(row.error())};
     const bool is_new = !row->has_value();
     SessionState state = is_new ? SessionState{} : std::move(**row);
@@ -285,6 +288,7 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
     std::optional<ImmediateTransaction> transaction;
     try {
         transaction.emplace(begin_, commit_, rollback_);
+        check_cache();
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
@@ -317,6 +321,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
     bool forgot = false;
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
+        check_cache();  // once: nobody else can write while the batch holds the write lock
         for (const auto& [user, turn] : turns) {
             run(savepoint_);
             try {

@@ -65,9 +65,11 @@ private:
 
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
     tl::expected<std::optional<SessionState>, StoreError> read_row(const std::string& user);
-    /// The session as committed: from the cache while no other connection has written
-    /// (PRAGMA data_version unchanged), else from the row. Inside a transaction.
-    tl::expected<std::optional<SessionState>, StoreError> read_current(const std::string& user);
+    /// Inside a transaction: empties the cache when another connection has written since
+    /// this one last looked (PRAGMA data_version changed).
+    void check_cache();
+    /// The session as committed: from the cache (after check_cache()), else from the row.
+    tl::expected<std::optional<SessionState>, StoreError> read_cached(const std::string& user);
     /// A store error met inside a transaction, thrown to leave it (and roll it back).
     struct StoreFailure {
         StoreError error;
@@ -76,7 +78,7 @@ private:
     struct Applied {
         std::optional<SessionState> state;  // to cache; none when the person was forgotten
     };
-    /// Inside a transaction: reads the session, runs `turn`, carries out its writes. Throws
+    /// Inside a transaction, after check_cache(): reads the session, runs `turn`, carries out its writes. Throws
     /// StoreFailure, SQLite::Exception, or whatever `turn` throws.
     Applied apply(const std::string& user, const Turn& turn);
     /// Keeps a committed session decoded.

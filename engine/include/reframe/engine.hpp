@@ -89,6 +89,12 @@ struct Message {
     std::string text;
 };
 
+/// A message whose text Engine::prepare() has analysed: normalised and matched against the
+/// flow set of that moment, which it keeps (a reload in between does not mix versions).
+/// Opaque; immutable, so it may be made on one thread and answered on another.
+struct PreparedMessage;
+using Prepared = std::shared_ptr<const PreparedMessage>;
+
 struct Explanation;  // reframe/explain.hpp
 
 class Engine {
@@ -106,6 +112,13 @@ public:
     /// batch instead of one per message. Each message succeeds or fails on its own.
     /// Returns one result per message, in order.
     std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Message> messages);
+    /// respond_all() for messages prepare() has analysed already.
+    std::vector<tl::expected<Reply, EngineError>> respond_all(std::span<const Prepared> messages);
+    /// The part of a turn that needs no session — normalising the text and matching it
+    /// against the flows, most of a turn's work — done now, on the caller's thread, so
+    /// that a server can do it in parallel and keep its turns (serialised by the store)
+    /// short. Never fails: an empty user or message is refused when the turn runs.
+    Prepared prepare(Message message) const;
 
     /// What the bot says before the person writes anything: the entry state's prompt for
     /// a new session, or the current state's prompt again for a resumed one.
