@@ -158,9 +158,10 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
 
 }  // namespace
 
-tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir) {
+tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir, const LoadOptions& options) {
     LoadState state;
     state.origin = dir.string();
+    state.build_matcher = options.build_matcher;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         report_unreadable(
@@ -175,9 +176,11 @@ tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path&
     return load(files, state);
 }
 
-tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& paths) {
+tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& paths,
+                                                      const LoadOptions& options) {
     LoadState state;
     state.origin = paths.empty() ? std::string() : paths.front().string();
+    state.build_matcher = options.build_matcher;
     SourceFiles files;
     for (const auto& path : paths) {
         if (is_yaml(path)) {

@@ -76,7 +76,7 @@ std::string render_entries(const Lexicon& lexicon, Mode mode, std::vector<std::s
 
 class Translator {
 public:
-    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode, LexiconCache* cache)
+    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode, TranslationCache* cache)
         : source_(source), lexicons_(lexicons), mode_(mode), cache_(cache) {}
 
     tl::expected<std::string, PatternError> run();
@@ -104,7 +104,7 @@ private:
     std::string_view source_;
     const LexiconTable& lexicons_;
     Mode mode_;
-    LexiconCache* cache_;
+    TranslationCache* cache_;
     std::size_t pos_ = 0;
     bool anchored_end_ = false;
     std::optional<PatternError> error_;
@@ -243,7 +243,7 @@ bool Translator::lexicon(std::string& out) {
 
 std::string Translator::lexicon_regex(const std::string& name, const Lexicon& lexicon) {
     if (cache_ == nullptr) return render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
-    LexiconCache::Rendered& slot = cache_->by_name[name];
+    TranslationCache::Rendered& slot = cache_->lexicons[name];
     if (slot.set_alternation.empty() || slot.entries != lexicon.entries) {
         slot.entries = lexicon.entries;
         slot.words.clear();
@@ -255,21 +255,35 @@ std::string Translator::lexicon_regex(const std::string& name, const Lexicon& le
     return slot.capture_alternation;
 }
 
+TranslationCache::Word normalized_word(std::string_view raw) {
+    TranslationCache::Word word;
+    for (const Clause& clause : normalize(raw).clauses) {
+        for (const Token& token : clause.tokens) {
+            word.regex += RE2::QuoteMeta(token.text) + " ";
+            word.tokens.push_back(token.text);
+        }
+    }
+    return word;
+}
+
 bool Translator::word(std::string& out) {
     const std::size_t at = pos_;
     while (!at_end() && is_word_char(peek())) ++pos_;
     const std::string_view raw = source_.substr(at, pos_ - at);
-    std::size_t tokens = 0;
-    for (const Clause& clause : normalize(raw).clauses) {
-        for (const Token& token : clause.tokens) {
-            out += RE2::QuoteMeta(token.text) + " ";
-            if (mode_ == Mode::capture) words.push_back(token.text);
-            ++tokens;
-        }
+    std::optional<TranslationCache::Word> uncached;
+    const TranslationCache::Word* word = nullptr;
+    if (cache_ != nullptr) {
+        auto found = cache_->words.find(std::string(raw));
+        if (found == cache_->words.end()) found = cache_->words.emplace(raw, normalized_word(raw)).first;
+        word = &found->second;
+    } else {
+        word = &uncached.emplace(normalized_word(raw));
     }
-    if (tokens == 0) {
+    if (word->tokens.empty()) {
         return fail(at, "'" + std::string(raw) + "' is removed by normalisation and never matches");
     }
+    out += word->regex;
+    if (mode_ == Mode::capture) words.insert(words.end(), word->tokens.begin(), word->tokens.end());
     return true;
 }
 
@@ -307,7 +321,7 @@ std::vector<std::string> entry_tokens(std::string_view entry) {
 }
 
 tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons,
-                                                                LexiconCache* cache) {
+                                                                TranslationCache* cache) {
     Translator for_capture(source, lexicons, Mode::capture, cache);
     auto capture_regex = for_capture.run();
     if (!capture_regex) return tl::make_unexpected(capture_regex.error());
