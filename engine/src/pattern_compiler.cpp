@@ -92,7 +92,7 @@ private:
     bool lexicon(std::string& out);
     bool word(std::string& out);
     bool end_anchor(std::size_t depth);
-    std::string lexicon_regex(const std::string& name, const Lexicon& lexicon);
+    void append_lexicon(std::string& out, const std::string& name, const Lexicon& lexicon);
     std::string open_capture(const std::string& name);
     bool fail(std::size_t offset, std::string message);
     bool at_end() const { return pos_ >= source_.size(); }
@@ -168,15 +168,15 @@ bool Translator::group(std::string& out, std::size_t depth) {
     const char open = source_[pos_++];
     const char close = open == '[' ? ']' : ')';
     if (depth + 1 >= max_nesting) return fail(open_at, "brackets nested too deeply");
-    std::string alternatives;
-    for (;;) {
-        std::string alternative;
+    // Written straight into `out` (a lexicon's alternation can be kilobytes long); on a
+    // failure the whole translation is thrown away.
+    out += "(?:";
+    for (bool first = true;; first = false) {
+        if (!first) out += '|';
         std::size_t elements = 0;
-        if (!sequence(alternative, depth + 1, elements)) return false;
+        if (!sequence(out, depth + 1, elements)) return false;
         if (at_end()) return fail(open_at, "unclosed " + quote(open));
         if (elements == 0) return fail(pos_, "empty alternative");
-        if (!alternatives.empty()) alternatives += '|';
-        alternatives += alternative;
         const char c = source_[pos_];
         if (c == '|') {
             ++pos_;
@@ -186,7 +186,7 @@ bool Translator::group(std::string& out, std::size_t depth) {
         ++pos_;
         break;
     }
-    out += "(?:" + alternatives + (open == '[' ? ")?" : ")");
+    out += open == '[' ? ")?" : ")";
     return true;
 }
 
@@ -237,12 +237,17 @@ bool Translator::lexicon(std::string& out) {
         if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
         return fail(name_at, std::move(message));
     }
-    out += open_capture(name) + lexicon_regex(name, found->second) + ")";
+    out += open_capture(name);
+    append_lexicon(out, name, found->second);
+    out += ')';
     return true;
 }
 
-std::string Translator::lexicon_regex(const std::string& name, const Lexicon& lexicon) {
-    if (cache_ == nullptr) return render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
+void Translator::append_lexicon(std::string& out, const std::string& name, const Lexicon& lexicon) {
+    if (cache_ == nullptr) {
+        out += render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
+        return;
+    }
     TranslationCache::Rendered& slot = cache_->lexicons[name];
     if (slot.set_alternation.empty() || slot.entries != lexicon.entries) {
         slot.entries = lexicon.entries;
@@ -250,9 +255,12 @@ std::string Translator::lexicon_regex(const std::string& name, const Lexicon& le
         slot.set_alternation = render_entries(lexicon, Mode::set, nullptr);
         slot.capture_alternation = render_entries(lexicon, Mode::capture, &slot.words);
     }
-    if (mode_ == Mode::set) return slot.set_alternation;
+    if (mode_ == Mode::set) {
+        out += slot.set_alternation;
+        return;
+    }
     words.insert(words.end(), slot.words.begin(), slot.words.end());
-    return slot.capture_alternation;
+    out += slot.capture_alternation;
 }
 
 TranslationCache::Word normalized_word(std::string_view raw) {
