@@ -21,8 +21,9 @@ inline constexpr std::size_t any_char_instructions = 24;
 /// bound is known.
 std::optional<std::size_t> program_size_bound(std::string_view regex);
 
-/// The most instructions RE2 lets a program of `max_mem` bytes have (RE2 2022-06-01,
-/// compile.cc: a quarter of the memory, 16 bytes an instruction).
+/// A conservative count of the instructions RE2 lets a program of `max_mem` bytes have:
+/// 16 bytes an instruction, and a quarter of the memory (RE2's compiler allows at least
+/// that many; compile.cc, Compiler::Setup).
 constexpr std::size_t instruction_budget(std::int64_t max_mem) {
     return max_mem <= 0 ? 0 : static_cast<std::size_t>(max_mem) / 4 / 16;
 }
