@@ -7,12 +7,14 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "condition_parser.hpp"
 #include "reframe/loader.hpp"
+#include "reframe/text.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -48,16 +50,27 @@ Diagnostics all_diagnostics(const tl::expected<reframe::LoadResult, Diagnostics>
 
 /// A fixture folder is loaded as a folder, unless its file `load_files` lists the files
 /// to load one by one.
-tl::expected<reframe::LoadResult, Diagnostics> load_fixture(const fs::path& dir) {
-    if (!fs::exists(dir / "load_files")) return reframe::load_flow_dir(dir);
+tl::expected<reframe::LoadResult, Diagnostics> load_fixture(const fs::path& dir,
+                                                            const reframe::LoadOptions& options = {}) {
+    if (!fs::exists(dir / "load_files")) return reframe::load_flow_dir(dir, options);
     std::vector<fs::path> files;
     for (const auto& name : lines_of(read_all(dir / "load_files"))) files.push_back(dir / name);
-    return reframe::load_flow_files(files);
+    return reframe::load_flow_files(files, options);
 }
 
 std::string render(const Diagnostics& diagnostics) {
     std::string out;
     for (const auto& d : diagnostics) out += d.to_string() + "\n";
+    return out;
+}
+
+/// Every field of every diagnostic, hints included.
+std::string render_fully(const Diagnostics& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics) {
+        out += d.to_string() + " | " + d.code + " | " + std::to_string(static_cast<int>(d.severity)) + " | " + d.hint +
+               "\n";
+    }
     return out;
 }
 
@@ -141,6 +154,30 @@ TEST_CASE("every documented code has a fixture that produces exactly it, at its 
         CHECK(std::any_of(diagnostics.begin(), diagnostics.end(),
                           [&](const Diagnostic& d) { return same_place(d, expected); }));
     }
+}
+
+TEST_CASE("loading for lint reports exactly what a full load does, on every fixture and the dialogues",
+          "[loader][lint]") {
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(fixtures)) {
+        if (entry.is_directory()) dirs.push_back(entry.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    dirs.push_back(fs::path(REFRAME_SOURCE_DIR) / "dialogues");
+    const reframe::LoadOptions lint{.build_matcher = false};
+    for (const auto& dir : dirs) {
+        INFO(dir.string());
+        const auto full = load_fixture(dir);
+        const auto checked = load_fixture(dir, lint);
+        CHECK(full.has_value() == checked.has_value());
+        CHECK(render_fully(all_diagnostics(full)) == render_fully(all_diagnostics(checked)));
+    }
+}
+
+TEST_CASE("a flow set loaded for lint cannot match a message", "[loader][lint]") {
+    const auto loaded = reframe::load_flow_dir(fs::path(REFRAME_SOURCE_DIR) / "dialogues", {.build_matcher = false});
+    REQUIRE(loaded);
+    CHECK_THROWS_AS(loaded->flows->patterns.match(reframe::normalize("i am so lazy")), std::logic_error);
 }
 
 TEST_CASE("every fixture folder is documented", "[loader]") {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -58,7 +59,10 @@ struct LoadState {
     std::map<std::string, SourceLocation> lexicon_where;
     std::vector<SourceLocation> pattern_where;  // by PatternId
     std::string origin;                         // the folder (or first file), for problems without a line
+    bool build_matcher = true;                  // LoadOptions::build_matcher
     std::vector<TonePhrase> tone;               // what the tone check looks for (bundled + lint/tone.yaml)
+    /// Pattern words, and whether normalisation splits each into several clauses (lint).
+    std::unordered_map<std::string, bool> split_words;
     /// `# lint: allow CODE` comments: file -> line -> the codes allowed there.
     std::map<std::string, std::map<int, std::vector<std::string>>> allowed;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <system_error>
 #include <tuple>
@@ -79,12 +80,14 @@ void sort_diagnostics(Diagnostics& diagnostics) {
 }
 
 /// False when the file could not be parsed at all.
-bool read_yaml(const fs::path& path, LoadState& state) {
-    auto file = loader_detail::read_yaml_file(path, state.diagnostics);
-    if (!file) return false;
-    loader_detail::note_allow_comments(file->path, file->text, state);
-    loader_detail::FileContext ctx(*file, state);
-    for (const auto& document : file->documents) loader_detail::parse_document(document, ctx);
+bool read_yaml(loader_detail::ReadYaml& read, LoadState& state) {
+    state.diagnostics.insert(state.diagnostics.end(), std::make_move_iterator(read.diagnostics.begin()),
+                             std::make_move_iterator(read.diagnostics.end()));
+    if (!read.file) return false;
+    const loader_detail::YamlFile& file = *read.file;
+    loader_detail::note_allow_comments(file.path, file.text, state);
+    loader_detail::FileContext ctx(file, state);
+    for (const auto& document : file.documents) loader_detail::parse_document(document, ctx);
     return true;
 }
 
@@ -117,7 +120,13 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     if (files.tone) loader_detail::load_tone_file(*files.tone, state);
     for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
     bool all_read = true;
-    for (const auto& path : files.yaml) all_read = read_yaml(path, state) && all_read;
+    // Parsed ahead on a second thread, but read in order, so diagnostics and ids never
+    // depend on which thread finished first.
+    loader_detail::YamlFiles parsed(files.yaml);
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+        auto read = parsed.take(i);
+        all_read = read_yaml(read, state) && all_read;
+    }
     loader_detail::compile_patterns(state);
     // A file that could not be parsed may define what the others refer to: checking
     // references now would report names that are not really missing.
@@ -149,9 +158,10 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
 
 }  // namespace
 
-tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir) {
+tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path& dir, const LoadOptions& options) {
     LoadState state;
     state.origin = dir.string();
+    state.build_matcher = options.build_matcher;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         report_unreadable(
@@ -166,9 +176,11 @@ tl::expected<LoadResult, Diagnostics> load_flow_dir(const std::filesystem::path&
     return load(files, state);
 }
 
-tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& paths) {
+tl::expected<LoadResult, Diagnostics> load_flow_files(const std::vector<std::filesystem::path>& paths,
+                                                      const LoadOptions& options) {
     LoadState state;
     state.origin = paths.empty() ? std::string() : paths.front().string();
+    state.build_matcher = options.build_matcher;
     SourceFiles files;
     for (const auto& path : paths) {
         if (is_yaml(path)) {

@@ -76,7 +76,7 @@ std::string render_entries(const Lexicon& lexicon, Mode mode, std::vector<std::s
 
 class Translator {
 public:
-    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode, LexiconCache* cache)
+    Translator(std::string_view source, const LexiconTable& lexicons, Mode mode, TranslationCache* cache)
         : source_(source), lexicons_(lexicons), mode_(mode), cache_(cache) {}
 
     tl::expected<std::string, PatternError> run();
@@ -92,7 +92,7 @@ private:
     bool lexicon(std::string& out);
     bool word(std::string& out);
     bool end_anchor(std::size_t depth);
-    std::string lexicon_regex(const std::string& name, const Lexicon& lexicon);
+    void append_lexicon(std::string& out, const std::string& name, const Lexicon& lexicon);
     std::string open_capture(const std::string& name);
     bool fail(std::size_t offset, std::string message);
     bool at_end() const { return pos_ >= source_.size(); }
@@ -104,7 +104,7 @@ private:
     std::string_view source_;
     const LexiconTable& lexicons_;
     Mode mode_;
-    LexiconCache* cache_;
+    TranslationCache* cache_;
     std::size_t pos_ = 0;
     bool anchored_end_ = false;
     std::optional<PatternError> error_;
@@ -168,15 +168,15 @@ bool Translator::group(std::string& out, std::size_t depth) {
     const char open = source_[pos_++];
     const char close = open == '[' ? ']' : ')';
     if (depth + 1 >= max_nesting) return fail(open_at, "brackets nested too deeply");
-    std::string alternatives;
-    for (;;) {
-        std::string alternative;
+    // Written straight into `out` (a lexicon's alternation can be kilobytes long); on a
+    // failure the whole translation is thrown away.
+    out += "(?:";
+    for (bool first = true;; first = false) {
+        if (!first) out += '|';
         std::size_t elements = 0;
-        if (!sequence(alternative, depth + 1, elements)) return false;
+        if (!sequence(out, depth + 1, elements)) return false;
         if (at_end()) return fail(open_at, "unclosed " + quote(open));
         if (elements == 0) return fail(pos_, "empty alternative");
-        if (!alternatives.empty()) alternatives += '|';
-        alternatives += alternative;
         const char c = source_[pos_];
         if (c == '|') {
             ++pos_;
@@ -186,7 +186,7 @@ bool Translator::group(std::string& out, std::size_t depth) {
         ++pos_;
         break;
     }
-    out += "(?:" + alternatives + (open == '[' ? ")?" : ")");
+    out += open == '[' ? ")?" : ")";
     return true;
 }
 
@@ -237,39 +237,61 @@ bool Translator::lexicon(std::string& out) {
         if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
         return fail(name_at, std::move(message));
     }
-    out += open_capture(name) + lexicon_regex(name, found->second) + ")";
+    out += open_capture(name);
+    append_lexicon(out, name, found->second);
+    out += ')';
     return true;
 }
 
-std::string Translator::lexicon_regex(const std::string& name, const Lexicon& lexicon) {
-    if (cache_ == nullptr) return render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
-    LexiconCache::Rendered& slot = cache_->by_name[name];
+void Translator::append_lexicon(std::string& out, const std::string& name, const Lexicon& lexicon) {
+    if (cache_ == nullptr) {
+        out += render_entries(lexicon, mode_, mode_ == Mode::capture ? &words : nullptr);
+        return;
+    }
+    TranslationCache::Rendered& slot = cache_->lexicons[name];
     if (slot.set_alternation.empty() || slot.entries != lexicon.entries) {
         slot.entries = lexicon.entries;
         slot.words.clear();
         slot.set_alternation = render_entries(lexicon, Mode::set, nullptr);
         slot.capture_alternation = render_entries(lexicon, Mode::capture, &slot.words);
     }
-    if (mode_ == Mode::set) return slot.set_alternation;
+    if (mode_ == Mode::set) {
+        out += slot.set_alternation;
+        return;
+    }
     words.insert(words.end(), slot.words.begin(), slot.words.end());
-    return slot.capture_alternation;
+    out += slot.capture_alternation;
+}
+
+TranslationCache::Word normalized_word(std::string_view raw) {
+    TranslationCache::Word word;
+    for (const Clause& clause : normalize(raw).clauses) {
+        for (const Token& token : clause.tokens) {
+            word.regex += RE2::QuoteMeta(token.text) + " ";
+            word.tokens.push_back(token.text);
+        }
+    }
+    return word;
 }
 
 bool Translator::word(std::string& out) {
     const std::size_t at = pos_;
     while (!at_end() && is_word_char(peek())) ++pos_;
     const std::string_view raw = source_.substr(at, pos_ - at);
-    std::size_t tokens = 0;
-    for (const Clause& clause : normalize(raw).clauses) {
-        for (const Token& token : clause.tokens) {
-            out += RE2::QuoteMeta(token.text) + " ";
-            if (mode_ == Mode::capture) words.push_back(token.text);
-            ++tokens;
-        }
+    std::optional<TranslationCache::Word> uncached;
+    const TranslationCache::Word* word = nullptr;
+    if (cache_ != nullptr) {
+        auto found = cache_->words.find(std::string(raw));
+        if (found == cache_->words.end()) found = cache_->words.emplace(raw, normalized_word(raw)).first;
+        word = &found->second;
+    } else {
+        word = &uncached.emplace(normalized_word(raw));
     }
-    if (tokens == 0) {
+    if (word->tokens.empty()) {
         return fail(at, "'" + std::string(raw) + "' is removed by normalisation and never matches");
     }
+    out += word->regex;
+    if (mode_ == Mode::capture) words.insert(words.end(), word->tokens.begin(), word->tokens.end());
     return true;
 }
 
@@ -307,7 +329,7 @@ std::vector<std::string> entry_tokens(std::string_view entry) {
 }
 
 tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons,
-                                                                LexiconCache* cache) {
+                                                                TranslationCache* cache) {
     Translator for_capture(source, lexicons, Mode::capture, cache);
     auto capture_regex = for_capture.run();
     if (!capture_regex) return tl::make_unexpected(capture_regex.error());

@@ -28,26 +28,37 @@ struct TranslatedPattern {
     std::vector<std::string> words;
 };
 
-/// Lexicon alternations rendered once and reused by later patterns that name the same
+/// What the translations of one set's patterns share while they are added.
+///
+/// Lexicon alternations are rendered once and reused by later patterns that name the same
 /// lexicon (a set's ~1,500 lexicon entries would otherwise be sorted and quoted for every
 /// pattern). A lexicon is rendered again when its entries differ from the cached ones.
-struct LexiconCache {
+///
+/// A pattern word is normalised once: the same words ("i", "feel", "am") recur in hundreds
+/// of patterns, and each pattern is translated twice (set and capture). normalize() is a
+/// pure function of the word, so the cached tokens are always the ones it would give.
+struct TranslationCache {
     struct Rendered {
         std::vector<std::string> entries;  ///< what the alternations were rendered from
         std::string set_alternation;
         std::string capture_alternation;
         std::vector<std::string> words;  ///< the entries' tokens, for the vocabulary
     };
-    std::unordered_map<std::string, Rendered> by_name;
+    struct Word {
+        std::string regex;                ///< every token quoted and followed by a space
+        std::vector<std::string> tokens;  ///< empty when normalisation removes the word
+    };
+    std::unordered_map<std::string, Rendered> lexicons;  ///< by lexicon name
+    std::unordered_map<std::string, Word> words;         ///< by the word as written
 };
 
 /// Longest `*~N` gap a pattern may ask for.
 inline constexpr int max_gap_words = 20;
 
 /// Parses `source` (a pattern without the `re:` prefix handling) into RE2 syntax.
-/// `cache`, when given, keeps rendered lexicons between calls.
+/// `cache`, when given, keeps rendered lexicons and normalised words between calls.
 tl::expected<TranslatedPattern, PatternError> translate_pattern(std::string_view source, const LexiconTable& lexicons,
-                                                                LexiconCache* cache = nullptr);
+                                                                TranslationCache* cache = nullptr);
 
 /// True when `name` is a valid variable name: [a-z_][a-z0-9_]*.
 bool is_capture_name(std::string_view name);

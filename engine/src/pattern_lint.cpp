@@ -142,7 +142,10 @@ void lint_words(const YAML::Node& scalar, FileContext& ctx) {
         const std::size_t start = i;
         while (i < source.size() && source[i] != ' ' && !is_special(source[i])) ++i;
         const std::string word = source.substr(start, i - start);
-        if (normalize(word).clauses.size() <= 1) continue;
+        // Most words recur in many patterns: normalise each once per load.
+        auto [split, added] = ctx.state().split_words.try_emplace(word, false);
+        if (added) split->second = normalize(word).clauses.size() > 1;
+        if (!split->second) continue;
         ctx.warning(code::unmatchable_word, ctx.in_scalar(scalar, start),
                     "'" + word + "' is split in two by normalisation (as \"" + normalised(word) +
                         "\"), and a pattern matches inside one part only",

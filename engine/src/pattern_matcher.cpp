@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "pattern_size.hpp"
+
 namespace reframe::detail {
 
 RE2::Options regex_options(std::int64_t max_mem) {
@@ -64,6 +66,35 @@ tl::expected<void, std::string> PatternMatcher::compile() {
     if (auto built = build(joined_, Subject::joined); !built) return built;
     compiled_ = true;
     return {};
+}
+
+tl::expected<void, std::string> PatternMatcher::check_fits() {
+    if (compiled_) return {};
+    // A third of instruction_budget(): the compile's own limit is at least that budget,
+    // and the set's DFA, which must start inside Compile(), needs about 120 bytes per
+    // instruction of its program (queues, stack, 20 states) besides the program's own 16,
+    // so it would not start above about half of it. A third keeps a margin of 1.6.
+    const std::size_t limit = instruction_budget(max_mem_per_set_) / 3;
+    const auto padded = size_bound(Subject::padded);
+    const auto joined = size_bound(Subject::joined);
+    if (padded && joined && *padded <= limit && *joined <= limit) return {};
+    return compile();
+}
+
+std::optional<std::size_t> PatternMatcher::size_bound(Subject subject) const {
+    std::size_t total = 64;  // the unanchored `.*?` prefix and the set's own instructions
+    for (const auto& pattern : patterns_) {
+        if (pattern->subject != subject) continue;
+        auto size = program_size_bound(pattern->set_regex);
+        if (!size && pattern->regex != nullptr) {
+            // A user regex, compiled at load: its own program, plus its length for the
+            // literal prefix RE2 may have taken out of it, and a factor for flattening.
+            size = 2 * static_cast<std::size_t>(pattern->regex->ProgramSize()) + pattern->set_regex.size() + 16;
+        }
+        if (!size) return std::nullopt;
+        total += *size + 2;  // its match instruction and the Alt that joins it to the set
+    }
+    return total;
 }
 
 tl::expected<void, std::string> PatternMatcher::build(SubjectSet& target, Subject subject) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,14 @@ public:
 
     /// Builds the combined sets; an error message when they do not fit in memory.
     tl::expected<void, std::string> compile();
+    /// What compile() would say, without building the sets when an upper bound on their
+    /// size (pattern_size.hpp) leaves them well inside the memory budget; otherwise it
+    /// builds them as compile() does (and keeps them). For `reframe lint`, which never
+    /// matches: the matcher stays uncompiled after a bound sufficed.
+    tl::expected<void, std::string> check_fits();
+    /// At most how many instructions the set of `subject` compiles to (pattern_size.hpp);
+    /// nullopt when some pattern's size is not known.
+    std::optional<std::size_t> size_bound(Subject subject) const;
     bool compiled() const { return compiled_; }
 
     /// Appends the ids of every pattern matching `clause` to `out`, in no particular order.

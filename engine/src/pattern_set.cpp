@@ -76,7 +76,7 @@ struct PatternSet::Impl {
     std::vector<Info> patterns;
     std::unordered_set<std::string> vocabulary;  // every literal word of patterns and lexicons
     std::unordered_map<std::string, std::vector<std::string>> by_squeezed;
-    detail::LexiconCache lexicon_cache;  // only while adding; emptied by compile()
+    detail::TranslationCache translation_cache;  // only while adding; emptied by compile()
 
     tl::expected<PatternId, PatternError> add_regex(std::string_view source, std::size_t at);
     tl::expected<PatternId, PatternError> add_words(std::string_view source, const LexiconTable& lexicons);
@@ -113,7 +113,7 @@ tl::expected<PatternId, PatternError> PatternSet::Impl::add_regex(std::string_vi
 
 tl::expected<PatternId, PatternError> PatternSet::Impl::add_words(std::string_view source,
                                                                   const LexiconTable& lexicons) {
-    auto translated = detail::translate_pattern(source, lexicons, &lexicon_cache);
+    auto translated = detail::translate_pattern(source, lexicons, &translation_cache);
     if (!translated) return tl::make_unexpected(translated.error());
     // Not compiled here: the translator's output is valid RE2 by construction, a pattern too
     // large is caught when the set compiles, and the matcher compiles the capture regex on
@@ -168,7 +168,16 @@ tl::expected<void, PatternError> PatternSet::compile() {
         return tl::make_unexpected(PatternError{0, built.error()});
     }
     impl_->build_vocabulary();
-    impl_->lexicon_cache = {};
+    impl_->translation_cache = {};
+    return {};
+}
+
+tl::expected<void, PatternError> PatternSet::check() {
+    if (auto fits = impl_->matcher.check_fits(); !fits) {
+        return tl::make_unexpected(PatternError{0, fits.error()});
+    }
+    if (impl_->matcher.compiled()) impl_->build_vocabulary();
+    impl_->translation_cache = {};
     return {};
 }
 

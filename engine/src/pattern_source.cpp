@@ -68,7 +68,7 @@ std::optional<std::vector<PatternId>> read_patterns(const Field& field, FileCont
 }
 
 void compile_patterns(LoadState& state) {
-    auto compiled = state.set.patterns.compile();
+    auto compiled = state.build_matcher ? state.set.patterns.compile() : state.set.patterns.check();
     if (compiled) return;
     // "pattern N: …" names the pattern that could not join the set.
     SourceLocation where{state.origin, 0, 0};

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 #include <typeinfo>
+#include <utility>
 
 #include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 
 #include "loader_codes.hpp"
+#include "yaml_documents.hpp"
 
 namespace reframe::loader_detail {
 namespace {
@@ -100,41 +100,6 @@ const PlainWords plain_words[] = {
      "put the text in quotes, e.g. pattern: \"* because *reason\""},
 };
 
-/// yaml-cpp 0.7's LoadAll loops forever, allocating a null document per turn, when a
-/// document cannot start at the next token (a stray `,` at the top level: jbeder/yaml-cpp
-/// issue #1040, fixed upstream after 0.8). This pass parses the stream once more, without
-/// building nodes, and throws a ParserException where a document starts at the same place
-/// as the one before it, i.e. where the parser has stopped making progress.
-class StuckDocumentGuard final : public YAML::EventHandler {
-public:
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        if (started_ && mark.pos == last_.pos)
-            throw YAML::ParserException(mark, "nothing here can start a document (a stray `,`?)");
-        started_ = true;
-        last_ = mark;
-    }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-
-private:
-    bool started_ = false;
-    YAML::Mark last_;
-};
-
-void reject_stuck_documents(const std::string& text) {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    StuckDocumentGuard guard;
-    while (parser.HandleNextDocument(guard)) {
-    }
-}
-
 Diagnostic parser_error(const std::string& path, const YAML::ParserException& e) {
     if (typeid(e) == typeid(YAML::DeepRecursion)) {
         return make_error(code::too_deep, mark_location(path, e.mark),
@@ -211,8 +176,7 @@ std::optional<YamlFile> read_yaml_file(const std::filesystem::path& path, Diagno
     YamlFile file{path.string(), std::move(*text), {}};
     if (!check_tabs(file.path, file.text, out)) return std::nullopt;
     try {
-        reject_stuck_documents(file.text);
-        file.documents = YAML::LoadAll(file.text);
+        file.documents = load_all_documents(file.text);  // never YAML::LoadAll: it can hang
     } catch (const YAML::ParserException& e) {
         out.push_back(parser_error(file.path, e));
         return std::nullopt;
@@ -229,6 +193,54 @@ std::optional<YamlFile> read_yaml_file(const std::filesystem::path& path, Diagno
         }
     }
     return file;
+}
+
+YamlFiles::YamlFiles(std::vector<std::filesystem::path> paths)
+    : paths_(std::move(paths)), results_(paths_.size()), failures_(paths_.size()), done_(paths_.size(), false) {
+    // One helper: the caller is the other worker, and a flow folder is small.
+    const unsigned cores = std::thread::hardware_concurrency();
+    if (paths_.size() < 2 || cores < 2) return;
+    helpers_.emplace_back([this](const std::stop_token& stop) {
+        for (std::size_t i = next_++; i < paths_.size() && !stop.stop_requested(); i = next_++) parse(i);
+    });
+}
+
+YamlFiles::~YamlFiles() {
+    for (auto& helper : helpers_) helper.request_stop();
+    helpers_.clear();  // joins
+}
+
+void YamlFiles::parse(std::size_t i) {
+    try {
+        results_[i].file = read_yaml_file(paths_[i], results_[i].diagnostics);
+    } catch (...) {  // std::bad_alloc: rethrown by take()
+        failures_[i] = std::current_exception();
+    }
+    {
+        const std::lock_guard lock(mutex_);
+        done_[i] = true;
+    }
+    finished_.notify_all();
+}
+
+bool YamlFiles::done(std::size_t i) {
+    const std::lock_guard lock(mutex_);
+    return done_[i];
+}
+
+ReadYaml YamlFiles::take(std::size_t i) {
+    // Rather than wait for a helper, parse the next unclaimed file (it may be this one).
+    while (!done(i)) {
+        const std::size_t claimed = next_++;
+        if (claimed < paths_.size()) {
+            parse(claimed);
+            continue;
+        }
+        std::unique_lock lock(mutex_);
+        finished_.wait(lock, [&] { return done_[i]; });
+    }
+    if (failures_[i]) std::rethrow_exception(failures_[i]);
+    return std::move(results_[i]);
 }
 
 }  // namespace reframe::loader_detail

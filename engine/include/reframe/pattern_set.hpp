@@ -71,6 +71,12 @@ public:
     /// Builds the combined matcher; call once, after the last add().
     tl::expected<void, PatternError> compile();
 
+    /// Reports exactly what compile() would, but does not build the matcher when an upper
+    /// bound on its size shows it fits (for `reframe lint`, which never matches: building
+    /// it is most of a lint's time). The set may then stay uncompiled, and match() and
+    /// canonicalize() throw std::logic_error.
+    tl::expected<void, PatternError> check();
+
     /// Rewrites elongated tokens ("soo") to a known word ("so") when the squeezed forms
     /// agree and the token itself is not a known word; then every clause's joined text.
     void canonicalize(NormalizedText& text) const;
