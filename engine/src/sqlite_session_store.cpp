@@ -147,6 +147,12 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
         return tl::make_unexpected(StoreError{"database cannot use write-ahead logging"});
     }
     db.exec("PRAGMA synchronous = NORMAL");
+    // Fold the log back into the file every 10,000 pages (about 10 MB) instead of SQLite's
+    // 1,000: the checkpoint runs inside a commit, on the thread of the turns, and at 1,000
+    // a busy server stopped for one every few hundred turns; fewer, larger checkpoints also
+    // write a session's page once for several of its turns (docs/benchmarks.md). Erasing
+    // a person still truncates the log at once.
+    db.exec("PRAGMA wal_autocheckpoint = 10000");
     // Reads through a memory map instead of a read() per page.
     db.exec("PRAGMA mmap_size = 268435456");
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
