@@ -117,6 +117,27 @@ TEST_CASE("a turn that fails in a batch is undone alone", "[store][batch]") {
     CHECK(count_of(*store, ben) == 1);
 }
 
+TEST_CASE("a forget-me after the same person's turn in one batch leaves nothing behind", "[store][batch][privacy]") {
+    TempDir dir;
+    const std::string path = GENERATE(as<std::string>{}, ":memory:", "file");
+    auto store = open_store(path == "file" ? dir.file("s.db").string() : path);
+    const std::string ana = "ana";
+    const SessionStore::Turn forget = [](SessionState&, bool, TurnWrites& writes) { writes.forget = true; };
+    REQUIRE(store->update(ana, count_turn));
+    const std::vector<SessionStore::UserTurn> turns = {{&ana, &count_turn}, {&ana, &forget}};
+    for (const auto& result : store->update_all(turns)) CHECK(result);
+    auto loaded = store->load(ana);
+    REQUIRE(loaded);
+    CHECK_FALSE(loaded->has_value());
+    // The next turn starts a new session: nothing of the old one comes back from a cache.
+    bool was_new = false;
+    REQUIRE(store->update(ana, [&was_new](SessionState& state, bool is_new, TurnWrites&) {
+        was_new = is_new;
+        CHECK(state.vars.count("count") == 0);
+    }));
+    CHECK(was_new);
+}
+
 TEST_CASE("a batch is one commit: twenty turns of one person write its page once", "[store][batch]") {
     TempDir dir;
     const std::string ana = "ana";

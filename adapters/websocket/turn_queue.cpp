@@ -22,26 +22,30 @@ void TurnQueue::push(Job job) {
 }
 
 void TurnQueue::drain() {
-    for (;;) {
-        std::deque<Job> jobs;
-        {
-            std::lock_guard lock(mutex_);
-            if (queued_.empty()) {
-                draining_ = false;
-                return;
-            }
-            jobs.swap(queued_);
-        }
-        // Runs of says in one batch each (up to max_batch); other jobs between them, in order.
-        std::size_t first_say = 0;
-        for (std::size_t i = 0; i <= jobs.size(); ++i) {
-            const bool is_say = i < jobs.size() && jobs[i].done;
-            if (is_say && i - first_say < max_batch) continue;
-            answer(jobs, first_say, i);
-            first_say = is_say ? i : i + 1;
-            if (i < jobs.size() && !is_say) jobs[i].job();
+    std::deque<Job> jobs;
+    {
+        std::lock_guard lock(mutex_);
+        jobs.swap(queued_);
+    }
+    // Runs of says in one batch each (up to max_batch); other jobs between them, in order.
+    std::size_t first_say = 0;
+    for (std::size_t i = 0; i <= jobs.size(); ++i) {
+        const bool is_say = i < jobs.size() && jobs[i].done;
+        if (is_say && i - first_say < max_batch) continue;
+        answer(jobs, first_say, i);
+        first_say = is_say ? i : i + 1;
+        if (i < jobs.size() && !is_say) jobs[i].job();
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (queued_.empty()) {
+            draining_ = false;
+            return;
         }
     }
+    // More came meanwhile: queued behind whatever else waits for the pool (a reload must
+    // not wait for the load to stop), not looped here.
+    boost::asio::post(pool_, [this] { drain(); });
 }
 
 void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) {

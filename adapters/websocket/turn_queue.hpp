@@ -49,7 +49,7 @@ private:
     };
 
     void push(Job job);
-    /// Runs on the pool until the queue is empty.
+    /// Runs on the pool: answers what is queued, then posts itself again if more came.
     void drain();
     void answer(std::deque<Job>& jobs, std::size_t from, std::size_t to);
 

@@ -355,8 +355,13 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
         for (const auto& [user, turn] : turns) cache_.erase(*user);
         return std::vector<tl::expected<void, StoreError>>(turns.size(), tl::make_unexpected(to_store_error(error)));
     }
+    // In order: a later turn of the same person (a forget-me among them) has the last word.
     for (auto& [user, state] : written) {
-        if (state) remember(*user, std::move(*state));
+        if (state) {
+            remember(*user, std::move(*state));
+        } else {
+            cache_.erase(*user);
+        }
     }
     if (forgot) truncate_log();
     return results;

@@ -1,0 +1,79 @@
+// The turn queue: every connection's engine work in the order it was queued, says answered
+// in batches, and other work on the pool never starved by a steady stream of says.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "serve_fixture.hpp"
+#include "turn_queue.hpp"
+
+using namespace reframe;
+using reframe::testing::bundled_engine;
+using websocket::TurnQueue;
+
+TEST_CASE("turn queue: says and other work run in the order they were queued", "[websocket][batch]") {
+    auto engine = bundled_engine();
+    auto reference = bundled_engine();
+    boost::asio::thread_pool pool(2);
+    TurnQueue queue(*engine, pool);
+    std::mutex mutex;
+    std::vector<std::string> events;  // what ran, in order
+    std::vector<std::string> expected;
+    const auto log = [&](std::string event) {
+        std::lock_guard lock(mutex);
+        events.push_back(std::move(event));
+    };
+    const std::vector<std::string> texts = {"hello", "no thanks", "I'm useless", "I should be over this by now"};
+    for (int round = 0; round < 50; ++round) {
+        for (const std::string user : {"ana", "ben", "cy"}) {
+            const std::string& text = texts[static_cast<std::size_t>(round) % texts.size()];
+            auto reply = reference->respond(user, text);
+            REQUIRE(reply);
+            expected.push_back(user + ":" + reply->state);
+            queue.say(engine->prepare({user, text}), [&log, user](auto answer) {
+                log(user + ":" + (answer ? answer->state : "error " + answer.error().message));
+            });
+        }
+        if (round % 10 == 0) {
+            expected.push_back("job " + std::to_string(round));
+            queue.run([&log, round] { log("job " + std::to_string(round)); });
+        }
+    }
+    std::promise<void> finished;
+    queue.run([&finished] { finished.set_value(); });
+    REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    pool.join();
+    // Each person's replies are the ones respond() gives one at a time, and every job ran
+    // between the says queued before and after it.
+    CHECK(events == expected);
+}
+
+TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[websocket][batch]") {
+    auto engine = bundled_engine();
+    boost::asio::thread_pool pool(1);  // one thread: the drain must give it back between batches
+    TurnQueue queue(*engine, pool);
+    std::atomic<bool> other_ran{false};
+    std::atomic<int> answered{0};
+    // A person who writes again as soon as they are answered keeps the queue busy.
+    std::function<void()> say_again = [&] {
+        queue.say(engine->prepare({"steady", "I'm useless"}), [&](auto) {
+            ++answered;
+            if (!other_ran) say_again();
+        });
+    };
+    for (int i = 0; i < 4; ++i) say_again();
+    while (answered < 8) std::this_thread::yield();
+    boost::asio::post(pool, [&] { other_ran = true; });  // e.g. a SIGHUP reload
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!other_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK(other_ran);
+    pool.join();
+}
