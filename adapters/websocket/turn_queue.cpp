@@ -1,5 +1,7 @@
 #include "turn_queue.hpp"
 
+#include <exception>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,7 +55,14 @@ void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) 
     std::vector<Prepared> messages;
     messages.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) messages.push_back(std::move(jobs[i].message));
-    auto replies = engine_.respond_all(messages);
+    std::vector<tl::expected<Reply, EngineError>> replies;
+    try {
+        replies = engine_.respond_all(messages);
+    } catch (const std::exception& error) {
+        // Never out of a pool thread (that would end the process): every say of the batch
+        // is answered with the failure instead.
+        replies.assign(to - from, tl::unexpected(EngineError{std::string{"turn failed: "} + error.what()}));
+    }
     for (std::size_t i = from; i < to; ++i) jobs[i].done(std::move(replies[i - from]));
 }
 
