@@ -7,6 +7,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -61,12 +62,13 @@ TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[w
     boost::asio::thread_pool pool(1);  // one thread: the drain must give it back between batches
     TurnQueue queue(*engine, pool);
     std::atomic<bool> other_ran{false};
+    std::atomic<bool> stop{false};  // ends the stream even when the other work never ran
     std::atomic<int> answered{0};
     // A person who writes again as soon as they are answered keeps the queue busy.
     std::function<void()> say_again = [&] {
         queue.say(engine->prepare({"steady", "I'm useless"}), [&](auto) {
             ++answered;
-            if (!other_ran) say_again();
+            if (!other_ran && !stop) say_again();
         });
     };
     for (int i = 0; i < 4; ++i) say_again();
@@ -75,5 +77,6 @@ TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[w
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!other_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
     CHECK(other_ran);
+    stop = true;  // a regression fails the check above instead of hanging in join()
     pool.join();
 }
