@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 #include <utility>
+
+#include <sqlite3.h>
 
 namespace reframe {
 namespace {
@@ -28,23 +31,31 @@ constexpr auto migrations = std::to_array<const char*>({
     "CREATE TABLE measures (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
     " name TEXT NOT NULL, value TEXT NOT NULL);"
     " CREATE INDEX measures_by_user ON measures (user_id, id)",
+    // 4: transcript lines found by a 64-bit key of their owner instead of the owner's text
+    // (40-70 characters): the index on the text made every turn's two lines dirty a page of
+    // their own, about three times the log a turn writes now (docs/benchmarks.md).
+    "ALTER TABLE transcripts ADD COLUMN user_key INTEGER NOT NULL DEFAULT 0;"
+    " UPDATE transcripts SET user_key = reframe_user_key(user_id);"
+    " DROP INDEX transcripts_by_user;"
+    " CREATE INDEX transcripts_by_owner ON transcripts (user_key)",
 });
 
 /// Every table that holds rows about a person, as the DELETE that erase() runs; a
-/// migration that adds such a table adds its line here. Sessions first: erase() reports
-/// how many rows the first statement removed.
+/// migration that adds such a table adds its line here. ?1 is the user id, ?2 (where a
+/// statement has it) the user's key. Sessions first: erase() reports how many rows the
+/// first statement removed.
 constexpr auto erase_sql = std::to_array<const char*>({
-    "DELETE FROM sessions WHERE user_id = ?",
-    "DELETE FROM transcripts WHERE user_id = ?",
-    "DELETE FROM measures WHERE user_id = ?",
+    "DELETE FROM sessions WHERE user_id = ?1",
+    "DELETE FROM transcripts WHERE user_key = ?2 AND user_id = ?1",
+    "DELETE FROM measures WHERE user_id = ?1",
 });
 
 /// The transcript statements, in erase_sql's order for the transcript's own DELETE.
 constexpr std::size_t erase_transcript_index = 1;
 constexpr const char* insert_line_sql =
-    "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO transcripts (user_id, at, turn, speaker, text, user_key) VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* select_lines_sql =
-    "SELECT at, turn, speaker, text FROM transcripts WHERE user_id = ? ORDER BY id";
+    "SELECT at, turn, speaker, text FROM transcripts WHERE user_key = ?2 AND user_id = ?1 ORDER BY id";
 constexpr const char* insert_measure_sql = "INSERT INTO measures (user_id, at, name, value) VALUES (?, ?, ?, ?)";
 constexpr const char* select_measures_sql = "SELECT at, name, value FROM measures WHERE user_id = ? ORDER BY id";
 constexpr const char* purge_sql = "DELETE FROM transcripts WHERE at < ?";
@@ -56,6 +67,32 @@ constexpr const char* upsert_sql =
     " updated_at = excluded.updated_at";
 
 StoreError to_store_error(const SQLite::Exception& error) { return StoreError{error.what()}; }
+
+/// The key transcript lines are indexed by: FNV-1a (64 bits) of the user id. Stable across
+/// builds and platforms, since it is stored; two users may share one, so every query also
+/// compares the user id.
+std::int64_t user_key(std::string_view user) noexcept {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (const char c : user) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 1099511628211ULL;
+    }
+    return static_cast<std::int64_t>(hash);
+}
+
+/// reframe_user_key(text) for SQL: migration 4 fills the key of the lines already stored.
+void user_key_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    if (argc != 1 || sqlite3_value_type(argv[0]) != SQLITE_TEXT) return sqlite3_result_null(context);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+    sqlite3_result_int64(context, user_key(std::string_view(text, size)));
+}
+
+/// Binds the user (?1) and, where the statement has it, the user's key (?2).
+void bind_user(SQLite::Statement& statement, const std::string& user) {
+    statement.bind(1, user);
+    if (statement.getBindParameterCount() >= 2) statement.bind(2, user_key(user));
+}
 
 /// Resets a reused statement when leaving scope, so it never holds a read snapshot open.
 class ResetOnExit {
@@ -135,24 +172,20 @@ tl::expected<void, StoreError> migrate(SQLite::Database& db) {
 /// writes to a file this build must refuse.
 tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
     db.exec("PRAGMA foreign_keys = ON");
+    db.createFunction("reframe_user_key", 1, true, nullptr, &user_key_function);
     // Reading the header first also turns "not a database" into an error before any write.
     if (const int found = user_version(db); found > SqliteSessionStore::schema_version()) {
         return tl::make_unexpected(newer_schema_error(found));
     }
-    // A session row is about 500 bytes and every turn rewrites one: small pages keep the
-    // page each commit copies into the write-ahead log (and checksums) small. Only takes
-    // effect on a new, empty database.
-    db.exec("PRAGMA page_size = 1024");
+    // SQLite's default page size. Turns are committed in batches (update_all), so a commit
+    // writes many rows: larger pages hold more of them, and the log gets fewer, larger
+    // frames (1,024-byte pages, chosen when every turn had its own commit, measured 13%
+    // slower under load; docs/benchmarks.md). Only takes effect on a new, empty database.
+    db.exec("PRAGMA page_size = 4096");
     if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal") {
         return tl::make_unexpected(StoreError{"database cannot use write-ahead logging"});
     }
     db.exec("PRAGMA synchronous = NORMAL");
-    // Fold the log back into the file every 10,000 pages (about 10 MB) instead of SQLite's
-    // 1,000: the checkpoint runs inside a commit, on the thread of the turns, and at 1,000
-    // a busy server stopped for one every few hundred turns; fewer, larger checkpoints also
-    // write a session's page once for several of its turns (docs/benchmarks.md). Erasing
-    // a person still truncates the log at once.
-    db.exec("PRAGMA wal_autocheckpoint = 10000");
     // Reads through a memory map instead of a read() per page.
     db.exec("PRAGMA mmap_size = 268435456");
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
@@ -179,7 +212,8 @@ std::string check_path(const std::string& path) {
 
 int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migrations.size()); }
 
-tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path) {
+tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path,
+                                                                                       SqliteCheckpointPolicy policy) {
     if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
     std::error_code fs_error;
     const bool created = !std::filesystem::exists(path, fs_error);
@@ -192,13 +226,14 @@ tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore
                                          fs_error);
         }
         if (auto prepared = prepare_database(db); !prepared) return tl::make_unexpected(prepared.error());
-        return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(db)));
+        return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(db), path, policy));
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
 }
 
-SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
+SqliteSessionStore::SqliteSessionStore(SQLite::Database database, const std::string& path,
+                                       SqliteCheckpointPolicy policy)
     : db_(std::move(database)),
       begin_(db_, "BEGIN IMMEDIATE"),
       commit_(db_, "COMMIT"),
@@ -210,7 +245,11 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
       upsert_(db_, upsert_sql),
       insert_line_(db_, insert_line_sql),
       insert_measure_(db_, insert_measure_sql),
-      data_version_(db_, "PRAGMA data_version") {
+      data_version_(db_, "PRAGMA data_version"),
+      policy_(policy),
+      checkpointer_(std::make_unique<WalCheckpointer>(path, busy_timeout_ms)) {
+    // Replaces SQLite's automatic checkpoint (itself a WAL hook).
+    sqlite3_wal_hook(db_.getHandle(), &SqliteSessionStore::on_commit, this);
     erase_.reserve(erase_sql.size());
     for (const char* sql : erase_sql) erase_.emplace_back(db_, sql);
     // Other components' per-person tables in the same file (the Matrix bot's, created
@@ -228,12 +267,31 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database)
 }
 
 SqliteSessionStore::~SqliteSessionStore() {
+    sqlite3_wal_hook(db_.getHandle(), nullptr, nullptr);
+    checkpointer_.reset();  // its connection closes first: the last one to close folds the log in
     try {
         db_.exec("PRAGMA optimize");  // cheap upkeep SQLite recommends before closing
     } catch (...) {
         // Never throw from a destructor; the statistics are only an optimisation.
     }
 }
+
+int SqliteSessionStore::on_commit(void* store, sqlite3* db, const char* name, int frames) {
+    // Runs on the committing thread, under the store's mutex (every commit is under it).
+    auto& self = *static_cast<SqliteSessionStore*>(store);
+    if (frames < self.frames_at_request_) self.frames_at_request_ = 0;  // the log restarted
+    if (frames >= self.policy_.ceiling) {
+        const auto paused = self.checkpointer_->pause();
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        self.frames_at_request_ = 0;
+    } else if (frames - self.frames_at_request_ >= self.policy_.background_every) {
+        self.checkpointer_->request();
+        self.frames_at_request_ = frames;
+    }
+    return SQLITE_OK;
+}
+
+std::uint64_t SqliteSessionStore::background_checkpoints() { return checkpointer_->runs(); }
 
 tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_row(const std::string& user) {
     select_.tryReset();
@@ -255,13 +313,13 @@ void SqliteSessionStore::check_cache() {
     }
 }
 
-tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_cached(const std::string& user) {
-    if (const auto it = cache_.find(user); it != cache_.end()) return std::optional<SessionState>{it->second};
+tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::take_cached(const std::string& user) {
+    if (auto node = cache_.extract(user)) return std::optional<SessionState>{std::move(node.mapped())};
     return read_row(user);
 }
 
 SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, const Turn& turn) {
-    auto row = read_cached(user);
+    auto row = take_cached(user);
     if (!row) throw StoreFailure{std::move(row.error())};
     const bool is_new = !row->has_value();
     SessionState state = is_new ? SessionState{} : std::move(**row);
@@ -371,7 +429,7 @@ void SqliteSessionStore::write_transcript(const std::string& user, const TurnWri
     if (writes.erase_transcript) {
         auto& erase = erase_[erase_transcript_index];
         erase.tryReset();
-        erase.bind(1, user);
+        bind_user(erase, user);
         run(erase);
     }
     for (const auto& measure : writes.measures) {
@@ -389,6 +447,7 @@ void SqliteSessionStore::write_transcript(const std::string& user, const TurnWri
         insert_line_.bind(3, static_cast<std::int64_t>(line.turn));
         insert_line_.bind(4, line.speaker);
         insert_line_.bind(5, line.text);
+        insert_line_.bind(6, user_key(user));
         run(insert_line_);
     }
 }
@@ -397,7 +456,7 @@ int SqliteSessionStore::erase_rows(const std::string& user) {
     int erased = 0;
     for (std::size_t i = 0; i < erase_.size(); ++i) {
         erase_[i].tryReset();
-        erase_[i].bind(1, user);
+        bind_user(erase_[i], user);
         const int removed = run(erase_[i]);
         if (i == 0) erased = removed;
     }
@@ -408,6 +467,8 @@ void SqliteSessionStore::truncate_log() noexcept {
     try {
         // Old copies of erased rows live on in the write-ahead log until a checkpoint; fold
         // it back and truncate it now. Best effort: the erase itself is already committed.
+        // A background checkpoint in progress would make it fail as busy: wait for it.
+        const auto paused = checkpointer_->pause();
         db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const SQLite::Exception&) {
     }
@@ -446,7 +507,7 @@ tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::
         if (!session) return tl::make_unexpected(std::move(session.error()));
         data.session = std::move(*session);
         SQLite::Statement lines(db_, select_lines_sql);
-        lines.bind(1, user);
+        bind_user(lines, user);
         while (lines.executeStep()) {
             data.transcript.push_back(TranscriptLine{lines.getColumn(0).getInt64(),
                                                      static_cast<std::uint64_t>(lines.getColumn(1).getInt64()),

@@ -13,8 +13,24 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "reframe/session_store.hpp"
+#include "wal_checkpointer.hpp"
+
+struct sqlite3;
 
 namespace reframe {
+
+/// When the write-ahead log is folded back into the database file, counted in frames
+/// (one page each, 4 KiB on a database this build creates). SQLite's automatic
+/// checkpoint is off: a WalCheckpointer does it on a thread of its own.
+struct SqliteCheckpointPolicy {
+    /// Every time the log has grown by this many frames, the background checkpointer is
+    /// asked to run.
+    int background_every = 2'000;
+    /// At this many frames the committing connection checkpoints itself, as SQLite's
+    /// automatic checkpoint would: under a load that never lets the background
+    /// checkpoint catch up, this bounds the log (about 80 MiB).
+    int ceiling = 20'000;
+};
 
 /// A SessionStore over one SQLite connection to a file, with a versioned schema.
 ///
@@ -33,7 +49,8 @@ namespace reframe {
 class SqliteSessionStore final : public SessionStore {
 public:
     /// Opens, creates or migrates the database at `path` (not ":memory:").
-    static tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> open(const std::string& path);
+    static tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> open(const std::string& path,
+                                                                              SqliteCheckpointPolicy policy = {});
 
     SqliteSessionStore(const SqliteSessionStore&) = delete;
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
@@ -60,16 +77,23 @@ public:
     /// The schema version this build creates and understands (the number of migrations).
     static int schema_version() noexcept;
 
+    /// Background checkpoints run so far (for tests).
+    [[nodiscard]] std::uint64_t background_checkpoints();
+
 private:
-    explicit SqliteSessionStore(SQLite::Database database);
+    SqliteSessionStore(SQLite::Database database, const std::string& path, SqliteCheckpointPolicy policy);
+
+    /// sqlite3_wal_hook: after each commit, with the frames the log holds.
+    static int on_commit(void* store, sqlite3* db, const char* name, int frames);
 
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
     tl::expected<std::optional<SessionState>, StoreError> read_row(const std::string& user);
     /// Inside a transaction: empties the cache when another connection has written since
     /// this one last looked (PRAGMA data_version changed).
     void check_cache();
-    /// The session as committed: from the cache (after check_cache()), else from the row.
-    tl::expected<std::optional<SessionState>, StoreError> read_cached(const std::string& user);
+    /// The session as committed: taken out of the cache (after check_cache(); the caller
+    /// remembers it again once its turn is committed), else read from the row.
+    tl::expected<std::optional<SessionState>, StoreError> take_cached(const std::string& user);
     /// A store error met inside a transaction, thrown to leave it (and roll it back).
     struct StoreFailure {
         StoreError error;
@@ -108,6 +132,9 @@ private:
     SQLite::Statement data_version_;
     std::int64_t seen_data_version_ = -1;
     std::unordered_map<std::string, SessionState> cache_;
+    SqliteCheckpointPolicy policy_;
+    int frames_at_request_ = 0;                      // the log's size when the checkpointer was last asked
+    std::unique_ptr<WalCheckpointer> checkpointer_;  // last: stopped before the rest goes
 };
 
 }  // namespace reframe

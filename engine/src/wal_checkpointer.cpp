@@ -1,0 +1,66 @@
+#include "wal_checkpointer.hpp"
+
+#include <sqlite3.h>
+
+namespace reframe {
+
+WalCheckpointer::WalCheckpointer(const std::string& path, int busy_timeout_ms)
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, busy_timeout_ms), thread_([this] { run(); }) {}
+
+void WalCheckpointer::open_log() {
+    // A connection that has read nothing has not opened the log yet, and a checkpoint on it
+    // does nothing at all (and still reports success). Reading the schema opens it.
+    if (!log_open_) {
+        db_.exec("SELECT count(*) FROM sqlite_master");
+        log_open_ = true;
+    }
+}
+
+WalCheckpointer::~WalCheckpointer() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+void WalCheckpointer::request() {
+    {
+        const std::lock_guard lock(mutex_);
+        requested_ = true;
+    }
+    wake_.notify_one();
+}
+
+std::unique_lock<std::mutex> WalCheckpointer::pause() { return std::unique_lock(checkpointing_); }
+
+std::uint64_t WalCheckpointer::runs() {
+    const std::lock_guard lock(mutex_);
+    return runs_;
+}
+
+void WalCheckpointer::run() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return requested_ || stopping_; });
+            if (stopping_) return;
+            requested_ = false;
+        }
+        {
+            const std::lock_guard checkpointing(checkpointing_);
+            // A failure (the disk full, say) is left to the next request; the writer's own
+            // checkpoint at the log's ceiling still bounds the log.
+            try {
+                open_log();
+                (void)sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            } catch (const SQLite::Exception&) {
+            }
+        }
+        const std::lock_guard lock(mutex_);
+        ++runs_;
+    }
+}
+
+}  // namespace reframe

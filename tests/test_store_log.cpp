@@ -1,0 +1,157 @@
+// The file store's write-ahead log (checkpoints off the committing thread, bounded by a
+// ceiling) and schema 4 (transcript lines found by their owner's key).
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "reframe/session_store.hpp"
+#include "sqlite_session_store.hpp"
+#include "temp_dir.hpp"
+
+using namespace reframe;
+using reframe::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<SqliteSessionStore> open_file(const fs::path& path, SqliteCheckpointPolicy policy) {
+    auto store = SqliteSessionStore::open(path.string(), policy);
+    if (!store) FAIL("open failed: " << store.error().message);
+    return std::move(*store);
+}
+
+/// A turn that writes a transcript line as long as a page, so that each commit adds frames.
+SessionStore::Turn long_line_turn(std::int64_t at) {
+    return [at](SessionState& state, bool, TurnWrites& writes) {
+        ++state.turns;
+        writes.transcript.push_back(TranscriptLine{at, state.turns, "person", std::string(4'000, 'x')});
+    };
+}
+
+std::uintmax_t size_of(const fs::path& path) {
+    std::error_code error;
+    const auto size = fs::file_size(path, error);
+    return error ? 0 : size;
+}
+
+fs::path wal_of(const fs::path& db) { return fs::path(db.string() + "-wal"); }
+
+}  // namespace
+
+TEST_CASE("at its ceiling the write-ahead log is checkpointed by the committing connection", "[store]") {
+    TempDir dir;
+    const auto capped = dir.file("capped.db"), uncapped = dir.file("uncapped.db");
+    // The background checkpointer is never asked: only the ceiling can fold the log in.
+    auto with_ceiling = open_file(capped, {.background_every = 1'000'000, .ceiling = 16});
+    auto without = open_file(uncapped, {.background_every = 1'000'000, .ceiling = 1'000'000});
+    for (int i = 0; i < 100; ++i) {
+        REQUIRE(with_ceiling->update("ana", long_line_turn(i)));
+        REQUIRE(without->update("ana", long_line_turn(i)));
+    }
+    // Each commit adds at least two 4 KiB frames (the line's page and the session's). A
+    // checkpointed log restarts from its beginning, so its file stops growing.
+    const auto frame = 4'096 + 24;
+    CAPTURE(size_of(wal_of(capped)), size_of(wal_of(uncapped)));
+    CHECK(size_of(wal_of(uncapped)) > 200 * frame);
+    CHECK(size_of(wal_of(capped)) < 40 * frame);
+    CHECK(with_ceiling->background_checkpoints() == 0);
+    auto data = with_ceiling->export_data("ana");
+    REQUIRE(data);
+    CHECK(data->transcript.size() == 100);
+}
+
+TEST_CASE("the background checkpointer folds the log into the database file while the store is open", "[store]") {
+    TempDir dir;
+    const auto path = dir.file("sessions.db");
+    auto store = open_file(path, {.background_every = 4, .ceiling = 1'000'000});
+    const auto file_before = size_of(path);
+    for (int i = 0; i < 50; ++i) REQUIRE(store->update("ana", long_line_turn(i)));
+    // In WAL mode only a checkpoint writes the database file itself; the store is still
+    // open, so nothing else has run one. Bounded wait: the thread runs on its own time.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while ((store->background_checkpoints() == 0 || size_of(path) <= file_before) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(store->background_checkpoints() > 0);
+    CAPTURE(file_before, size_of(path));
+    CHECK(size_of(path) > file_before + 40 * 4'096);
+    // And nothing was lost on the way.
+    auto data = store->export_data("ana");
+    REQUIRE(data);
+    REQUIRE(data->session);
+    CHECK(data->session->turns == 50);
+    CHECK(data->transcript.size() == 50);
+}
+
+TEST_CASE("erasing someone truncates the log even while the background checkpointer is busy", "[store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("sessions.db");
+    auto store = open_file(path, {.background_every = 1, .ceiling = 1'000'000});
+    for (int round = 0; round < 20; ++round) {
+        REQUIRE(store->update("ana", long_line_turn(round)));
+        REQUIRE(store->update("ben", long_line_turn(round)));
+        REQUIRE(store->erase("ana"));
+        CHECK(size_of(wal_of(path)) == 0);
+    }
+    auto ben = store->export_data("ben");
+    REQUIRE(ben);
+    CHECK(ben->transcript.size() == 20);
+}
+
+TEST_CASE("a schema 3 database keeps its transcript lines through migration 4", "[store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("v3.db");
+    {
+        // Schema 3 as it shipped: lines indexed by their owner's id as text.
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec(
+            "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+            " state TEXT NOT NULL, updated_at INTEGER NOT NULL)");
+        db.exec(
+            "CREATE TABLE transcripts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+            " turn INTEGER NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL);"
+            " CREATE INDEX transcripts_by_user ON transcripts (user_id, id);"
+            " CREATE INDEX transcripts_by_time ON transcripts (at)");
+        db.exec(
+            "CREATE TABLE measures (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+            " name TEXT NOT NULL, value TEXT NOT NULL);"
+            " CREATE INDEX measures_by_user ON measures (user_id, id)");
+        db.exec(
+            "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES"
+            " ('web:ana', 10, 1, 'person', 'first'), ('web:ben', 11, 1, 'person', 'bens'),"
+            " ('web:ana', 12, 1, 'bot', 'second'), ('web:ana', 13, 2, 'person', 'third')");
+        db.exec("PRAGMA user_version = 3");
+    }
+    auto store = open_file(path, {});
+    auto ana = store->export_data("web:ana");
+    REQUIRE(ana);
+    const std::vector<TranscriptLine> expected{
+        {10, 1, "person", "first"}, {12, 1, "bot", "second"}, {13, 2, "person", "third"}};
+    CHECK(ana->transcript == expected);
+    REQUIRE(store->erase("web:ana"));
+    // A line written now is keyed in C++, the migrated one was keyed in SQL: the export
+    // finds both only if the two keys agree.
+    REQUIRE(store->update("web:ben", [](SessionState& state, bool, TurnWrites& writes) {
+        state.turns = 2;
+        writes.transcript.push_back(TranscriptLine{20, 2, "person", "new"});
+    }));
+    auto ben = store->export_data("web:ben");
+    REQUIRE(ben);
+    CHECK(ben->transcript == std::vector<TranscriptLine>{{11, 1, "person", "bens"}, {20, 2, "person", "new"}});
+    store.reset();
+
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
+    CHECK(db.execAndGet("SELECT count(*) FROM transcripts WHERE user_id = 'web:ana'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcripts_by_user'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcripts_by_owner'").getInt() == 1);
+    // Every migrated line got its owner's key (the column's default is 0).
+    CHECK(db.execAndGet("SELECT count(*) FROM transcripts WHERE user_key = 0").getInt() == 0);
+}
