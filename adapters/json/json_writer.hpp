@@ -8,11 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "reframe/json_string.hpp"
+
 namespace reframe::json_writer {
 
-/// Appends `text` as a JSON string literal: quotes, backslashes and control characters
-/// escaped, invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON.
-void append_json_string(std::string& out, std::string_view text);
+/// Appends `text` as a JSON string literal (the engine's, which writes session rows with it).
+using ::reframe::append_json_string;
 
 /// Appends ["a","b",…].
 void append_json_array(std::string& out, const std::vector<std::string>& items);

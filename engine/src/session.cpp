@@ -1,5 +1,7 @@
 #include "reframe/session.hpp"
 
+#include "reframe/json_string.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,61 +28,6 @@ namespace {
 
 using json = nlohmann::json;
 
-/// Length of the well-formed UTF-8 sequence that starts at text[i] (2 to 4), or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    const auto byte = [&text, i](std::size_t k) -> unsigned {
-        return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0U;
-    };
-    const auto continues = [](unsigned b) { return (b & 0xC0U) == 0x80U; };
-    const unsigned lead = byte(0);
-    const unsigned second = byte(1);
-    if (lead >= 0xC2U && lead <= 0xDFU) return continues(second) ? 2 : 0;
-    if (lead >= 0xE0U && lead <= 0xEFU) {  // no overlong forms, no UTF-16 surrogates
-        const unsigned low = lead == 0xE0U ? 0xA0U : 0x80U;
-        const unsigned high = lead == 0xEDU ? 0x9FU : 0xBFU;
-        return second >= low && second <= high && continues(byte(2)) ? 3 : 0;
-    }
-    if (lead >= 0xF0U && lead <= 0xF4U) {  // no overlong forms, nothing above U+10FFFF
-        const unsigned low = lead == 0xF0U ? 0x90U : 0x80U;
-        const unsigned high = lead == 0xF4U ? 0x8FU : 0xBFU;
-        return second >= low && second <= high && continues(byte(2)) && continues(byte(3)) ? 4 : 0;
-    }
-    return 0;
-}
-
-/// Appends `text` as a JSON string. Invalid UTF-8 (a person may paste anything) becomes
-/// U+FFFD, so that what is saved can always be read back.
-void append_string(std::string& out, std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80U) {
-            const std::size_t length = utf8_length(text, i);
-            if (length == 0) {
-                out += "\xEF\xBF\xBD";
-                ++i;
-            } else {
-                out.append(text.substr(i, length));
-                i += length;
-            }
-            continue;
-        }
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20U) {
-            out += "\\u00";
-            out += hex[c >> 4U];
-            out += hex[c & 0xFU];
-        } else {
-            out += static_cast<char>(c);
-        }
-        ++i;
-    }
-    out += '"';
-}
-
 template <typename Number>
 void append_number(std::string& out, Number value) {
     char buffer[24];
@@ -90,9 +37,9 @@ void append_number(std::string& out, Number value) {
 
 void append_frame(std::string& out, const Frame& frame) {
     out += '[';
-    append_string(out, frame.flow);
+    append_json_string(out, frame.flow);
     out += ',';
-    append_string(out, frame.state);
+    append_json_string(out, frame.state);
     out += ']';
 }
 
@@ -104,7 +51,7 @@ void append_object(std::string& out, const Map& map, AppendValue append_value) {
     for (const auto& [key, value] : map) {
         if (!first) out += ',';
         first = false;
-        append_string(out, key);
+        append_json_string(out, key);
         out += ':';
         append_value(out, value);
     }
@@ -402,7 +349,7 @@ std::string serialize(const SessionState& state) {
         append_frame(out, state.stack[i]);
     }
     out += "],\"x\":";
-    append_object(out, state.vars, [](std::string& o, const std::string& value) { append_string(o, value); });
+    append_object(out, state.vars, [](std::string& o, const std::string& value) { append_json_string(o, value); });
     out += ",\"l\":";
     append_object(out, state.last_variant, [](std::string& o, int value) { append_number(o, value); });
     out += ",\"s\":";
@@ -412,7 +359,7 @@ std::string serialize(const SessionState& state) {
     out += state.greeted ? ",\"g\":true" : ",\"g\":false";
     if (!state.consent.empty()) {
         out += ",\"c\":";
-        append_string(out, state.consent);
+        append_json_string(out, state.consent);
     }
     if (!state.history.empty()) {
         out += ",\"h\":";
@@ -423,7 +370,7 @@ std::string serialize(const SessionState& state) {
                 o += '[';
                 append_number(o, values[i].day);
                 o += ',';
-                append_string(o, values[i].value);
+                append_json_string(o, values[i].value);
                 o += ']';
             }
             o += ']';
@@ -431,7 +378,7 @@ std::string serialize(const SessionState& state) {
     }
     if (!state.flow_version.empty()) {
         out += ",\"f\":";
-        append_string(out, state.flow_version);
+        append_json_string(out, state.flow_version);
     }
     out += '}';
     return out;
