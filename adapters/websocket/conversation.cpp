@@ -22,10 +22,11 @@ void Conversation::say(std::string text, std::chrono::steady_clock::time_point r
     }
     // Normalising and matching the text needs no session: it runs here, on the network
     // thread, in parallel with the turns (which one thread runs, in order).
-    state_.turns().say(state_.engine().prepare(Message{user_, std::move(text)}),
-                       [self = shared_from_this(), read_at, deliver = std::move(deliver)](auto reply) {
-                           self->answered(reply, read_at, deliver);
-                       });
+    state_.turns().say(
+        state_.engine().prepare(Message{user_, std::move(text)}),
+        [self = shared_from_this(), read_at, deliver = std::move(deliver)](auto reply) {
+            deliver([self, read_at, reply = std::move(reply)] { return self->answer_frame(reply, read_at); });
+        });
 }
 
 void Conversation::closed() {
@@ -48,23 +49,22 @@ void Conversation::greet(const std::string& user, const std::string& token, bool
     if (!greeting) {
         if (state_.logger()) state_.logger()->error("websocket: greeting failed: {}", greeting.error().message);
         state_.metrics().error_sent(ErrorCode::server_error);
-        deliver(error_frame(ErrorCode::server_error));
+        deliver([] { return error_frame(ErrorCode::server_error); });
         return;
     }
     state_.metrics().session_started(resumed);
-    deliver(welcome_frame(token, resumed, *greeting, state_.help_link()));
+    deliver([frame = welcome_frame(token, resumed, *greeting, state_.help_link())] { return frame; });
 }
 
-void Conversation::answered(const tl::expected<Reply, EngineError>& reply,
-                            std::chrono::steady_clock::time_point read_at, const Deliver& deliver) {
+std::string Conversation::answer_frame(const tl::expected<Reply, EngineError>& reply,
+                                       std::chrono::steady_clock::time_point read_at) const {
     if (!reply) {
         if (state_.logger()) state_.logger()->error("websocket: turn failed: {}", reply.error().message);
         state_.metrics().error_sent(ErrorCode::server_error);
-        deliver(error_frame(ErrorCode::server_error));
-        return;
+        return error_frame(ErrorCode::server_error);
     }
     state_.metrics().turn_done(std::chrono::steady_clock::now() - read_at, reply->safety);
-    deliver(reply_frame(*reply));
+    return reply_frame(*reply);
 }
 
 }  // namespace reframe::websocket

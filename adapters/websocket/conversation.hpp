@@ -5,7 +5,8 @@
 /// the calling network thread, so that this part of many turns runs in parallel.
 ///
 /// Thread-safety: hello(), say() and closed() are called on the connection's strand, one
-/// at a time. The `deliver` callbacks run on a turn-pool thread, in call order.
+/// at a time. The `deliver` callbacks run on a turn-pool thread, in call order; the
+/// MakeFrame they get may be called on any thread, once.
 
 #include <chrono>
 #include <functional>
@@ -19,8 +20,11 @@ namespace reframe::websocket {
 
 class Conversation : public std::enable_shared_from_this<Conversation> {
 public:
-    /// Gets the frame to send (welcome, reply or error).
-    using Deliver = std::function<void(std::string frame)>;
+    /// Makes the frame to send (welcome, reply or error) when called.
+    using MakeFrame = std::function<std::string()>;
+    /// Gets the frame to send, to be made on the connection's own thread: writing a reply
+    /// frame is left to the network threads, off the single thread that runs the turns.
+    using Deliver = std::function<void(MakeFrame frame)>;
 
     explicit Conversation(SharedState& state) : state_(state) {}
 
@@ -39,8 +43,9 @@ private:
     bool connection_scoped_ = false;
 
     void greet(const std::string& user, const std::string& token, bool presented, const Deliver& deliver);
-    void answered(const tl::expected<Reply, EngineError>& reply, std::chrono::steady_clock::time_point read_at,
-                  const Deliver& deliver);
+    /// The frame for a say's answer, with its metrics; runs on the connection's strand.
+    std::string answer_frame(const tl::expected<Reply, EngineError>& reply,
+                             std::chrono::steady_clock::time_point read_at) const;
 };
 
 }  // namespace reframe::websocket

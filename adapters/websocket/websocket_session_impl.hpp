@@ -115,9 +115,9 @@ void WebsocketSession<Stream>::handle_text(const std::string& text) {
     auto frame = parse_client_frame(text);
     if (!frame) return send_error(frame.error().code, frame.error().message);
     if (state_.shutting_down()) return send_error(ErrorCode::shutting_down);
-    auto deliver = [self = this->shared_from_this()](std::string reply) {
+    auto deliver = [self = this->shared_from_this()](Conversation::MakeFrame make_frame) {
         net::post(self->ws_.get_executor(),
-                  [self, reply = std::move(reply)]() mutable { self->on_turn_done(std::move(reply)); });
+                  [self, make_frame = std::move(make_frame)] { self->on_turn_done(make_frame()); });
     };
     if (auto* hello = std::get_if<Hello>(&*frame)) {
         if (started_) return send_error(ErrorCode::bad_frame, "hello is only read as the first frame");
