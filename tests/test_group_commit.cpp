@@ -218,12 +218,12 @@ TEST_CASE("forget me in a batch erases the person and keeps the others' turns", 
     SQLite::Database db(d.db, SQLite::OPEN_READONLY);
     SQLite::Statement count(db,
                             "SELECT (SELECT count(*) FROM sessions WHERE user_id = ?) +"
-                            " (SELECT count(*) FROM transcripts WHERE user_id = ?)");
+                            " (SELECT count(*) FROM transcript_turns WHERE user_id = ?)");
     count.bind(1, "leaver");
     count.bind(2, "leaver");
     REQUIRE(count.executeStep());
     CHECK(count.getColumn(0).getInt() == 0);
-    SQLite::Statement lines(db, "SELECT count(*) FROM transcripts WHERE user_id = 'keeper'");
+    SQLite::Statement lines(db, "SELECT sum(json_array_length(lines)) FROM transcript_turns WHERE user_id = 'keeper'");
     REQUIRE(lines.executeStep());
     // The burden message and each message of its reply (consent was granted the turn before).
     CHECK(lines.getColumn(0).getInt() == static_cast<int>(1 + results[2]->messages.size()));

@@ -79,9 +79,11 @@ std::int64_t rows_about(const std::string& db_path, const std::string& user) {
     return rows;
 }
 
-std::int64_t transcript_rows(const std::string& db_path, const std::string& user) {
+/// Transcript lines about `user` (a row holds one turn's lines).
+std::int64_t transcript_lines(const std::string& db_path, const std::string& user) {
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    SQLite::Statement count(db, "SELECT count(*) FROM transcripts WHERE user_id = ?");
+    SQLite::Statement count(
+        db, "SELECT coalesce(sum(json_array_length(lines)), 0) FROM transcript_turns WHERE user_id = ?");
     count.bind(1, user);
     REQUIRE(count.executeStep());
     return count.getColumn(0).getInt64();
@@ -116,7 +118,7 @@ TEST_CASE("first contact tells the person what is kept and asks before keeping a
         CHECK(reply.state == "privacy.consent");
         CHECK_THAT(all_text(reply), Catch::Contains("until you ask me to forget you"));
         CHECK_THAT(all_text(reply), Catch::Contains("30 days"));
-        CHECK(transcript_rows(d.db, "ben") == 0);
+        CHECK(transcript_lines(d.db, "ben") == 0);
     }
     SECTION("choosing moves on to the conversation") {
         const auto reply = d.say("ana", "2");
@@ -130,14 +132,17 @@ TEST_CASE("without consent no transcript is kept; with it, both sides are", "[pr
     d.say("declines", "no transcript, thanks");
     d.say("declines", distinctive);
     d.say("declines", "i'd tell a friend they did their best");
-    CHECK(transcript_rows(d.db, "declines") == 0);
+    CHECK(transcript_lines(d.db, "declines") == 0);
     CHECK(rows_about(d.db, "declines") == 1);  // the session row only
 
     d.say("agrees", "yes, keep a transcript");
-    CHECK(transcript_rows(d.db, "agrees") == 0);  // the turn that grants is not recorded
+    CHECK(transcript_lines(d.db, "agrees") == 0);  // the turn that grants is not recorded
     const auto reply = d.say("agrees", distinctive);
     SQLite::Database db(d.db, SQLite::OPEN_READONLY);
-    SQLite::Statement lines(db, "SELECT speaker, text, at FROM transcripts WHERE user_id = 'agrees' ORDER BY id");
+    SQLite::Statement lines(db,
+                            "SELECT json_extract(l.value, '$[2]'), json_extract(l.value, '$[3]'),"
+                            " json_extract(l.value, '$[0]') FROM transcript_turns t, json_each(t.lines) l"
+                            " WHERE t.user_id = 'agrees' ORDER BY t.id, l.key");
     std::vector<std::pair<std::string, std::string>> got;
     while (lines.executeStep()) {
         got.emplace_back(lines.getColumn(0).getString(), lines.getColumn(1).getString());
@@ -149,9 +154,9 @@ TEST_CASE("without consent no transcript is kept; with it, both sides are", "[pr
 
     SECTION("withdrawing consent erases the transcript and stops it") {
         d.say("agrees", "stop the transcript");
-        CHECK(transcript_rows(d.db, "agrees") == 0);
+        CHECK(transcript_lines(d.db, "agrees") == 0);
         d.say("agrees", "my back hurts today");
-        CHECK(transcript_rows(d.db, "agrees") == 0);
+        CHECK(transcript_lines(d.db, "agrees") == 0);
     }
 }
 
@@ -256,21 +261,21 @@ TEST_CASE("transcripts older than the retention time are purged, newer ones stay
     d.say("old", "my pain was bad today");
     *d.now += 20 * day;
     d.say("old", "i feel a bit better now");
-    const auto before = transcript_rows(d.db, "old");
+    const auto before = transcript_lines(d.db, "old");
     REQUIRE(before >= 4);
 
     *d.now += 11 * day;  // the first lines are 31 days old, the later ones 11
     auto purged = d.engine->purge_expired();
     REQUIRE(purged);
     CHECK(*purged >= 2);
-    CHECK(transcript_rows(d.db, "old") == before - *purged);
+    CHECK(transcript_lines(d.db, "old") == before - *purged);
     SQLite::Database db(d.db, SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT min(at) FROM transcripts").getInt64() == start_time + 20 * day);
+    CHECK(db.execAndGet("SELECT min(at) FROM transcript_turns").getInt64() == start_time + 20 * day);
 
     SECTION("respond purges by itself, at most once an hour") {
         *d.now += 30 * day;
         d.say("other", "hello");  // more than an hour since the last purge: purges
-        CHECK(transcript_rows(d.db, "old") == 0);
+        CHECK(transcript_lines(d.db, "old") == 0);
     }
 }
 
@@ -315,5 +320,5 @@ TEST_CASE("a crisis at first contact is answered before any privacy question", "
     const auto reply = d.say("new", "i have been saving up my pills to take them all");
     CHECK(reply.safety == "crisis");
     CHECK(reply.state == "safety.crisis");
-    CHECK(transcript_rows(d.db, "new") == 0);
+    CHECK(transcript_lines(d.db, "new") == 0);
 }

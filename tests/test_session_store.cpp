@@ -506,6 +506,7 @@ TEST_CASE("a schema 1 database is migrated and keeps its sessions", "[store][pri
     CHECK((*old)->turns == 4);
     CHECK((*old)->consent.empty());
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    CHECK(db.tableExists("transcripts"));
+    CHECK(db.tableExists("transcript_turns"));
+    CHECK_FALSE(db.tableExists("transcripts"));
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == reframe::SqliteSessionStore::schema_version());
 }

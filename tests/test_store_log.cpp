@@ -1,5 +1,6 @@
 // The file store's write-ahead log (checkpoints off the committing thread, bounded by a
-// ceiling) and schema 4 (transcript lines found by their owner's key).
+// ceiling), schema 4 (transcript lines found by their owner's key) and schema 5 (one row
+// per turn).
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "reframe/session_store.hpp"
@@ -109,35 +111,44 @@ TEST_CASE("erasing someone truncates the log even while the background checkpoin
     CHECK(ben->transcript.size() == 20);
 }
 
-TEST_CASE("a schema 3 database keeps its transcript lines through migration 4", "[store][privacy]") {
+namespace {
+
+/// A database at schema 3 as it shipped: transcript lines one a row, indexed by their
+/// owner's id as text.
+void write_schema_3(const fs::path& path) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+        " state TEXT NOT NULL, updated_at INTEGER NOT NULL)");
+    db.exec(
+        "CREATE TABLE transcripts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+        " turn INTEGER NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL);"
+        " CREATE INDEX transcripts_by_user ON transcripts (user_id, id);"
+        " CREATE INDEX transcripts_by_time ON transcripts (at)");
+    db.exec(
+        "CREATE TABLE measures (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+        " name TEXT NOT NULL, value TEXT NOT NULL);"
+        " CREATE INDEX measures_by_user ON measures (user_id, id)");
+    // Two turns of ana's (the second of two lines) around one of ben's; a quote and a
+    // newline in a text.
+    db.exec(
+        "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES"
+        " ('web:ana', 10, 1, 'person', 'first'), ('web:ben', 11, 1, 'person', 'ben\"s'),"
+        " ('web:ana', 12, 2, 'person', 'second'), ('web:ana', 12, 2, 'bot', 'a reply' || char(10) || 'in two lines')");
+    db.exec("PRAGMA user_version = 3");
+}
+
+}  // namespace
+
+TEST_CASE("a schema 3 database keeps its transcript lines through migrations 4 and 5", "[store][privacy]") {
     TempDir dir;
     const auto path = dir.file("v3.db");
-    {
-        // Schema 3 as it shipped: lines indexed by their owner's id as text.
-        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        db.exec(
-            "CREATE TABLE sessions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
-            " state TEXT NOT NULL, updated_at INTEGER NOT NULL)");
-        db.exec(
-            "CREATE TABLE transcripts (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
-            " turn INTEGER NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL);"
-            " CREATE INDEX transcripts_by_user ON transcripts (user_id, id);"
-            " CREATE INDEX transcripts_by_time ON transcripts (at)");
-        db.exec(
-            "CREATE TABLE measures (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
-            " name TEXT NOT NULL, value TEXT NOT NULL);"
-            " CREATE INDEX measures_by_user ON measures (user_id, id)");
-        db.exec(
-            "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES"
-            " ('web:ana', 10, 1, 'person', 'first'), ('web:ben', 11, 1, 'person', 'bens'),"
-            " ('web:ana', 12, 1, 'bot', 'second'), ('web:ana', 13, 2, 'person', 'third')");
-        db.exec("PRAGMA user_version = 3");
-    }
+    write_schema_3(path);
     auto store = open_file(path, {});
     auto ana = store->export_data("web:ana");
     REQUIRE(ana);
     const std::vector<TranscriptLine> expected{
-        {10, 1, "person", "first"}, {12, 1, "bot", "second"}, {13, 2, "person", "third"}};
+        {10, 1, "person", "first"}, {12, 2, "person", "second"}, {12, 2, "bot", "a reply\nin two lines"}};
     CHECK(ana->transcript == expected);
     REQUIRE(store->erase("web:ana"));
     // A line written now is keyed in C++, the migrated one was keyed in SQL: the export
@@ -148,14 +159,45 @@ TEST_CASE("a schema 3 database keeps its transcript lines through migration 4", 
     }));
     auto ben = store->export_data("web:ben");
     REQUIRE(ben);
-    CHECK(ben->transcript == std::vector<TranscriptLine>{{11, 1, "person", "bens"}, {20, 2, "person", "new"}});
+    CHECK(ben->transcript == std::vector<TranscriptLine>{{11, 1, "person", "ben\"s"}, {20, 2, "person", "new"}});
     store.reset();
 
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
-    CHECK(db.execAndGet("SELECT count(*) FROM transcripts WHERE user_id = 'web:ana'").getInt() == 0);
-    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcripts_by_user'").getInt() == 0);
-    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcripts_by_owner'").getInt() == 1);
-    // Every migrated line got its owner's key (the column's default is 0).
-    CHECK(db.execAndGet("SELECT count(*) FROM transcripts WHERE user_key = 0").getInt() == 0);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == SqliteSessionStore::schema_version());
+    CHECK_FALSE(db.tableExists("transcripts"));
+    // One row per turn: ben's two.
+    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns").getInt() == 2);
+    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns WHERE user_id = 'web:ana'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcript_turns_by_owner'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcript_turns_by_time'").getInt() == 1);
+}
+
+TEST_CASE("migration 5 puts each turn's lines in one row, in their order", "[store]") {
+    TempDir dir;
+    const auto path = dir.file("v3.db");
+    write_schema_3(path);
+    auto store = open_file(path, {});
+    store.reset();
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement rows(db, "SELECT user_id, at, json_array_length(lines) FROM transcript_turns ORDER BY id");
+    std::vector<std::tuple<std::string, std::int64_t, int>> got;
+    while (rows.executeStep()) {
+        got.emplace_back(rows.getColumn(0).getString(), rows.getColumn(1).getInt64(), rows.getColumn(2).getInt());
+    }
+    CHECK(got == std::vector<std::tuple<std::string, std::int64_t, int>>{
+                     {"web:ana", 10, 1}, {"web:ben", 11, 1}, {"web:ana", 12, 2}});
+}
+
+TEST_CASE("a transcript row that cannot be read is an error, not a silent gap", "[store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("sessions.db");
+    auto store = open_file(path, {});
+    REQUIRE(store->update("ana", long_line_turn(1)));
+    {
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE transcript_turns SET lines = '[[1, 1, \"person\"]]'");
+    }
+    auto data = store->export_data("ana");
+    REQUIRE_FALSE(data);
+    CHECK_THAT(data.error().message, Catch::Contains("transcript cannot be read"));
 }

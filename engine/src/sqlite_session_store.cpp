@@ -1,5 +1,7 @@
 #include "sqlite_session_store.hpp"
 
+#include "transcript_rows.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -38,7 +40,19 @@ constexpr auto migrations = std::to_array<const char*>({
     " UPDATE transcripts SET user_key = reframe_user_key(user_id);"
     " DROP INDEX transcripts_by_user;"
     " CREATE INDEX transcripts_by_owner ON transcripts (user_key)",
+    // 5: one row per turn instead of one per line (transcript_rows.hpp): a turn's two or
+    // three lines cost one insert into the table and its two indexes instead of one each.
+    // transcript_rows::regroup() then moves the lines over and drops `transcripts`.
+    "CREATE TABLE transcript_turns (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, user_key INTEGER NOT NULL,"
+    " at INTEGER NOT NULL, lines TEXT NOT NULL);"
+    " CREATE INDEX transcript_turns_by_owner ON transcript_turns (user_key);"
+    " CREATE INDEX transcript_turns_by_time ON transcript_turns (at)",
 });
+
+/// Work a migration does besides its SQL (index: the migration's number).
+void after_migration(SQLite::Database& db, int target) {
+    if (target == 5) transcript_rows::regroup(db);
+}
 
 /// Every table that holds rows about a person, as the DELETE that erase() runs; a
 /// migration that adds such a table adds its line here. ?1 is the user id, ?2 (where a
@@ -46,19 +60,21 @@ constexpr auto migrations = std::to_array<const char*>({
 /// first statement removed.
 constexpr auto erase_sql = std::to_array<const char*>({
     "DELETE FROM sessions WHERE user_id = ?1",
-    "DELETE FROM transcripts WHERE user_key = ?2 AND user_id = ?1",
+    "DELETE FROM transcript_turns WHERE user_key = ?2 AND user_id = ?1",
     "DELETE FROM measures WHERE user_id = ?1",
 });
 
 /// The transcript statements, in erase_sql's order for the transcript's own DELETE.
 constexpr std::size_t erase_transcript_index = 1;
 constexpr const char* insert_line_sql =
-    "INSERT INTO transcripts (user_id, at, turn, speaker, text, user_key) VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO transcript_turns (user_id, user_key, at, lines) VALUES (?, ?, ?, ?)";
 constexpr const char* select_lines_sql =
-    "SELECT at, turn, speaker, text FROM transcripts WHERE user_key = ?2 AND user_id = ?1 ORDER BY id";
+    "SELECT lines FROM transcript_turns WHERE user_key = ?2 AND user_id = ?1 ORDER BY id";
 constexpr const char* insert_measure_sql = "INSERT INTO measures (user_id, at, name, value) VALUES (?, ?, ?, ?)";
 constexpr const char* select_measures_sql = "SELECT at, name, value FROM measures WHERE user_id = ? ORDER BY id";
-constexpr const char* purge_sql = "DELETE FROM transcripts WHERE at < ?";
+constexpr const char* purge_sql = "DELETE FROM transcript_turns WHERE at < ?";
+constexpr const char* count_purged_sql =
+    "SELECT coalesce(sum(json_array_length(lines)), 0) FROM transcript_turns WHERE at < ?";
 
 constexpr const char* select_sql = "SELECT state FROM sessions WHERE user_id = ?";
 constexpr const char* upsert_sql =
@@ -162,6 +178,7 @@ tl::expected<void, StoreError> migrate(SQLite::Database& db) {
         if (current > known) return tl::make_unexpected(newer_schema_error(current));
         if (current >= target) continue;
         db.exec(migrations[static_cast<std::size_t>(target - 1)]);
+        after_migration(db, target);
         db.exec("PRAGMA user_version = " + std::to_string(target));
         transaction.commit();
     }
@@ -257,7 +274,7 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database, const std::str
     // user_id column.
     SQLite::Statement tables(db_,
                              "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT IN"
-                             " ('sessions', 'transcripts', 'measures') AND EXISTS (SELECT 1 FROM"
+                             " ('sessions', 'transcript_turns', 'measures') AND EXISTS (SELECT 1 FROM"
                              " pragma_table_info(m.name) c WHERE c.name = 'user_id')");
     while (tables.executeStep()) {
         const std::string name = tables.getColumn(0).getString();
@@ -440,14 +457,12 @@ void SqliteSessionStore::write_transcript(const std::string& user, const TurnWri
         insert_measure_.bind(4, measure.value);
         run(insert_measure_);
     }
-    for (const auto& line : writes.transcript) {
+    if (!writes.transcript.empty()) {
         insert_line_.tryReset();
         insert_line_.bind(1, user);
-        insert_line_.bind(2, line.at);
-        insert_line_.bind(3, static_cast<std::int64_t>(line.turn));
-        insert_line_.bind(4, line.speaker);
-        insert_line_.bind(5, line.text);
-        insert_line_.bind(6, user_key(user));
+        insert_line_.bind(2, user_key(user));
+        insert_line_.bind(3, transcript_rows::latest(writes.transcript));
+        insert_line_.bind(4, transcript_rows::encode(writes.transcript));
         run(insert_line_);
     }
 }
@@ -509,9 +524,10 @@ tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::
         SQLite::Statement lines(db_, select_lines_sql);
         bind_user(lines, user);
         while (lines.executeStep()) {
-            data.transcript.push_back(TranscriptLine{lines.getColumn(0).getInt64(),
-                                                     static_cast<std::uint64_t>(lines.getColumn(1).getInt64()),
-                                                     lines.getColumn(2).getString(), lines.getColumn(3).getString()});
+            const auto* column = lines.getColumn(0).getText();
+            if (auto decoded = transcript_rows::decode(column, data.transcript); !decoded) {
+                return tl::make_unexpected(StoreError{"stored transcript cannot be read: " + decoded.error()});
+            }
         }
         SQLite::Statement measures(db_, select_measures_sql);
         measures.bind(1, user);
@@ -531,9 +547,13 @@ tl::expected<std::int64_t, StoreError> SqliteSessionStore::purge_transcripts(std
     std::int64_t purged = 0;
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
+        // Lines, not rows, as the interface counts them.
+        SQLite::Statement count(db_, count_purged_sql);
+        count.bind(1, before);
+        purged = count.executeStep() ? count.getColumn(0).getInt64() : 0;
         SQLite::Statement purge(db_, purge_sql);
         purge.bind(1, before);
-        purged = purge.exec();
+        purge.exec();
         transaction.commit();
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));

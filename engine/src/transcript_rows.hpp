@@ -1,0 +1,34 @@
+#pragma once
+/// How the SQLite store keeps transcript lines: one row per turn (schema 5), its lines a
+/// JSON array of [at, turn, speaker, text]. A turn's lines were rows of their own before,
+/// each with two index entries: writing them was the largest part of a turn's cost.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <tl/expected.hpp>
+
+#include "reframe/session_store.hpp"
+
+namespace reframe::transcript_rows {
+
+/// The row's `at`: its latest line's, so that a row is purged only once all its lines are
+/// past the retention time.
+std::int64_t latest(std::span<const TranscriptLine> lines);
+
+/// The `lines` column for one turn's lines (at least one).
+std::string encode(std::span<const TranscriptLine> lines);
+
+/// Appends the lines of a `lines` column to `out`; an error names what is wrong with it.
+tl::expected<void, std::string> decode(std::string_view column, std::vector<TranscriptLine>& out);
+
+/// Migration 5: copies the rows of the old one-line-a-row table `transcripts` into
+/// `transcript_turns` (created by the migration's SQL), one row per person and turn, in
+/// their order, then drops `transcripts`. A turn's lines were written together, so they
+/// are consecutive rows. Throws SQLite::Exception.
+void regroup(SQLite::Database& db);
+
+}  // namespace reframe::transcript_rows
