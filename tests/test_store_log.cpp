@@ -130,11 +130,13 @@ void write_schema_3(const fs::path& path) {
         " name TEXT NOT NULL, value TEXT NOT NULL);"
         " CREATE INDEX measures_by_user ON measures (user_id, id)");
     // Two turns of ana's (the second of two lines) around one of ben's; a quote and a
-    // newline in a text.
+    // newline in a text. Then a greeting for ana weeks later: its line carries the number
+    // of the turn before it.
     db.exec(
         "INSERT INTO transcripts (user_id, at, turn, speaker, text) VALUES"
         " ('web:ana', 10, 1, 'person', 'first'), ('web:ben', 11, 1, 'person', 'ben\"s'),"
-        " ('web:ana', 12, 2, 'person', 'second'), ('web:ana', 12, 2, 'bot', 'a reply' || char(10) || 'in two lines')");
+        " ('web:ana', 12, 2, 'person', 'second'), ('web:ana', 12, 2, 'bot', 'a reply' || char(10) || 'in two lines'),"
+        " ('web:ana', 3000000, 2, 'bot', 'welcome back')");
     db.exec("PRAGMA user_version = 3");
 }
 
@@ -147,8 +149,10 @@ TEST_CASE("a schema 3 database keeps its transcript lines through migrations 4 a
     auto store = open_file(path, {});
     auto ana = store->export_data("web:ana");
     REQUIRE(ana);
-    const std::vector<TranscriptLine> expected{
-        {10, 1, "person", "first"}, {12, 2, "person", "second"}, {12, 2, "bot", "a reply\nin two lines"}};
+    const std::vector<TranscriptLine> expected{{10, 1, "person", "first"},
+                                               {12, 2, "person", "second"},
+                                               {12, 2, "bot", "a reply\nin two lines"},
+                                               {3'000'000, 2, "bot", "welcome back"}};
     CHECK(ana->transcript == expected);
     REQUIRE(store->erase("web:ana"));
     // A line written now is keyed in C++, the migrated one was keyed in SQL: the export
@@ -184,8 +188,10 @@ TEST_CASE("migration 5 puts each turn's lines in one row, in their order", "[sto
     while (rows.executeStep()) {
         got.emplace_back(rows.getColumn(0).getString(), rows.getColumn(1).getInt64(), rows.getColumn(2).getInt());
     }
+    // The greeting weeks later is a row of its own: it never keeps the turn before it past
+    // the retention time.
     CHECK(got == std::vector<std::tuple<std::string, std::int64_t, int>>{
-                     {"web:ana", 10, 1}, {"web:ben", 11, 1}, {"web:ana", 12, 2}});
+                     {"web:ana", 10, 1}, {"web:ben", 11, 1}, {"web:ana", 12, 2}, {"web:ana", 3'000'000, 1}});
 }
 
 TEST_CASE("a transcript row that cannot be read is an error, not a silent gap", "[store][privacy]") {
@@ -200,4 +206,30 @@ TEST_CASE("a transcript row that cannot be read is an error, not a silent gap", 
     auto data = store->export_data("ana");
     REQUIRE_FALSE(data);
     CHECK_THAT(data.error().message, Catch::Contains("transcript cannot be read"));
+}
+
+TEST_CASE("withdrawing consent truncates the log, as forgetting someone does", "[store][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("sessions.db");
+    auto store = open_file(path, {});
+    const std::string ana = "ana", ben = "ben";
+    const SessionStore::Turn withdraw = [](SessionState& state, bool, TurnWrites& writes) {
+        ++state.turns;
+        writes.erase_transcript = true;
+    };
+    SECTION("one turn at a time") {
+        REQUIRE(store->update(ana, long_line_turn(1)));
+        REQUIRE(size_of(wal_of(path)) > 0);
+        REQUIRE(store->update(ana, withdraw));
+    }
+    SECTION("in a batch") {
+        const auto line = long_line_turn(1);
+        const std::vector<SessionStore::UserTurn> turns{{&ana, &line}, {&ben, &line}, {&ana, &withdraw}};
+        for (const auto& result : store->update_all(turns)) REQUIRE(result);
+    }
+    // The withdrawn lines' old pages are no longer in the log.
+    CHECK(size_of(wal_of(path)) == 0);
+    auto data = store->export_data(ana);
+    REQUIRE(data);
+    CHECK(data->transcript.empty());
 }

@@ -43,7 +43,8 @@ private:
     bool connection_scoped_ = false;
 
     void greet(const std::string& user, const std::string& token, bool presented, const Deliver& deliver);
-    /// The frame for a say's answer, with its metrics; runs on the connection's strand.
+    /// The frame for a say's answer, with its metrics; runs on the connection's strand, so
+    /// the latency counted is the time until the reply frame exists, hops included.
     std::string answer_frame(const tl::expected<Reply, EngineError>& reply,
                              std::chrono::steady_clock::time_point read_at) const;
 };

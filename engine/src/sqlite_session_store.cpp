@@ -349,6 +349,7 @@ SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, c
         return Applied{};
     }
     write_transcript(user, writes);
+    const bool erased_transcript = writes.erase_transcript;
     upsert_.tryReset();
     const ResetOnExit reset(upsert_);
     upsert_.bind(1, user);
@@ -356,7 +357,7 @@ SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, c
     upsert_.bind(3, serialize(state));
     upsert_.bind(4, unix_seconds());
     upsert_.exec();
-    return Applied{std::move(state)};
+    return Applied{std::move(state), erased_transcript};
 }
 
 void SqliteSessionStore::remember(const std::string& user, SessionState state) {
@@ -388,6 +389,7 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
         truncate_log();
         return {};
     }
+    if (applied.erased_transcript) truncate_log();
     remember(user, std::move(*applied.state));
     return {};
 }
@@ -399,7 +401,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
     // Sessions the batch wrote, cached only once the batch is committed: a later turn of
     // the same user in this batch reads its row (this connection sees its own writes).
     std::vector<std::pair<const std::string*, std::optional<SessionState>>> written;
-    bool forgot = false;
+    bool erased = false;  // someone was forgotten or withdrew consent: truncate the log
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
         check_cache();  // once: nobody else can write while the batch holds the write lock
@@ -409,7 +411,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
                 Applied applied = apply(*user, *turn);
                 run(release_);
                 cache_.erase(*user);
-                forgot = forgot || !applied.state;
+                erased = erased || !applied.state || applied.erased_transcript;
                 written.emplace_back(user, std::move(applied.state));
                 results.emplace_back();
                 continue;
@@ -438,7 +440,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
             cache_.erase(*user);
         }
     }
-    if (forgot) truncate_log();
+    if (erased) truncate_log();
     return results;
 }
 

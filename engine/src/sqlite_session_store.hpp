@@ -32,15 +32,16 @@ struct SqliteCheckpointPolicy {
     int ceiling = 20'000;
 };
 
-/// A SessionStore over one SQLite connection to a file, with a versioned schema.
+/// A SessionStore over an SQLite file, with a versioned schema: one connection for the
+/// turns, and a second one that a WalCheckpointer uses on a thread of its own.
 ///
 /// open() creates the file and its parent directories, sets WAL journaling,
 /// synchronous=NORMAL, a 5 s busy timeout and foreign keys, then applies the migrations
 /// this build knows and the file lacks (PRAGMA user_version counts the applied ones). A
 /// file whose schema is newer than this build is refused without being written to.
 ///
-/// Thread-safety: the store owns a single connection and its prepared statements, guarded
-/// by one mutex that every call holds for its whole duration; any number of threads may
+/// Thread-safety: the store's own connection and its prepared statements are guarded by
+/// one mutex that every call holds for its whole duration; any number of threads may
 /// call it at once and calls are serialised (for all users, not only the same one). `turn`
 /// runs under that mutex and must not call back into the store. Other processes may open
 /// the same file: writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
@@ -101,6 +102,7 @@ private:
     /// What one turn left to do once its transaction commits.
     struct Applied {
         std::optional<SessionState> state;  // to cache; none when the person was forgotten
+        bool erased_transcript = false;     // the turn withdrew consent: truncate the log too
     };
     /// Inside a transaction, after check_cache(): reads the session, runs `turn`, carries out its writes. Throws
     /// StoreFailure, SQLite::Exception, or whatever `turn` throws.

@@ -69,7 +69,9 @@ void regroup(SQLite::Database& db) {
         TranscriptLine line{read.getColumn(2).getInt64(), static_cast<std::uint64_t>(read.getColumn(3).getInt64()),
                             read.getColumn(4).getString(), read.getColumn(5).getString()};
         std::string owner = read.getColumn(0).getString();
-        if (owner != user || (!turn.empty() && turn.front().turn != line.turn)) {
+        // A greeting records its lines under the turn number of the message before it, so
+        // a new time also starts a new row (all lines of one turn share its time).
+        if (owner != user || (!turn.empty() && (turn.front().turn != line.turn || turn.front().at != line.at))) {
             flush();
             user = std::move(owner);
             key = read.getColumn(1).getInt64();

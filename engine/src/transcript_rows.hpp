@@ -26,9 +26,9 @@ std::string encode(std::span<const TranscriptLine> lines);
 tl::expected<void, std::string> decode(std::string_view column, std::vector<TranscriptLine>& out);
 
 /// Migration 5: copies the rows of the old one-line-a-row table `transcripts` into
-/// `transcript_turns` (created by the migration's SQL), one row per person and turn, in
-/// their order, then drops `transcripts`. A turn's lines were written together, so they
-/// are consecutive rows. Throws SQLite::Exception.
+/// `transcript_turns` (created by the migration's SQL), one row per person, turn number
+/// and time, in their order, then drops `transcripts`. A turn's lines were written
+/// together with one time, so they are consecutive rows. Throws SQLite::Exception.
 void regroup(SQLite::Database& db);
 
 }  // namespace reframe::transcript_rows

@@ -8,8 +8,9 @@ WalCheckpointer::WalCheckpointer(const std::string& path, int busy_timeout_ms)
     : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, busy_timeout_ms), thread_([this] { run(); }) {}
 
 void WalCheckpointer::open_log() {
-    // A connection that has read nothing has not opened the log yet, and a checkpoint on it
-    // does nothing at all (and still reports success). Reading the schema opens it.
+    // Make sure the connection has opened the database and its log before the first
+    // checkpoint (on a connection that has read nothing, a checkpoint may find no log to
+    // fold in and still report success). Reading the schema opens both.
     if (!log_open_) {
         db_.exec("SELECT count(*) FROM sqlite_master");
         log_open_ = true;

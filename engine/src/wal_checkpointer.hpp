@@ -6,8 +6,9 @@
 /// waiting for the batch (docs/benchmarks.md).
 ///
 /// Checkpoints here are PASSIVE: they copy what no reader needs any more and never wait
-/// for, or block, the writer. The writer restarts the log from its beginning on its own,
-/// at the first commit after a checkpoint has copied all of it.
+/// for the writer, nor hold up its commits. The writer restarts the log from its beginning
+/// on its own, at the first commit after a checkpoint has copied all of it. The writer
+/// waits for a checkpoint in progress only when it must run one itself (pause()).
 ///
 /// Thread-safety: request() and pause() may be called from any thread; the connection is
 /// used by the checkpointer's thread only.
