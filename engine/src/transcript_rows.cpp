@@ -71,7 +71,7 @@ void regroup(SQLite::Database& db) {
         std::string owner = read.getColumn(0).getString();
         // A greeting records its lines under the turn number of the message before it, so
         // a new time also starts a new row (all lines of one turn share its time).
-        if (owner != user || (!turn.empty() && (turn.front().turn != line.turn || turn.front().at != line.at))) {
+        if (turn.empty() || owner != user || turn.front().turn != line.turn || turn.front().at != line.at) {
             flush();
             user = std::move(owner);
             key = read.getColumn(1).getInt64();
