@@ -42,6 +42,7 @@ std::uint64_t WalCheckpointer::runs() {
 }
 
 void WalCheckpointer::run() {
+    int busy_retries = 0;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
@@ -49,18 +50,33 @@ void WalCheckpointer::run() {
             if (stopping_) return;
             requested_ = false;
         }
+        int result = SQLITE_OK;
         {
             const std::lock_guard checkpointing(checkpointing_);
-            // A failure (the disk full, say) is left to the next request; the writer's own
-            // checkpoint at the log's ceiling still bounds the log.
+            // Another failure (the disk full, say) is left to the next request; the writer's
+            // own checkpoint at the log's ceiling still bounds the log.
             try {
                 open_log();
-                (void)sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-            } catch (const SQLite::Exception&) {
+                result =
+                    sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            } catch (const SQLite::Exception& error) {
+                result = error.getErrorCode();
             }
         }
-        const std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         ++runs_;
+        // A PASSIVE checkpoint never waits for a lock: one held for a moment (the writer
+        // updating the log's index, another process's checkpoint) makes it give up. Try
+        // again shortly, a bounded number of times, rather than leave the log to the next
+        // commit that asks.
+        const bool busy = (result & 0xFF) == SQLITE_BUSY || (result & 0xFF) == SQLITE_LOCKED;
+        if (busy && busy_retries < max_busy_retries) {
+            ++busy_retries;
+            requested_ = true;
+            wake_.wait_for(lock, busy_retry_delay, [this] { return stopping_; });
+        } else {
+            busy_retries = 0;
+        }
     }
 }
 

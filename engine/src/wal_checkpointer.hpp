@@ -13,6 +13,7 @@
 /// Thread-safety: request() and pause() may be called from any thread; the connection is
 /// used by the checkpointer's thread only.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -45,6 +46,11 @@ public:
     [[nodiscard]] std::uint64_t runs();
 
 private:
+    /// A checkpoint that found a lock taken is tried again this often, at most this many
+    /// times in a row.
+    static constexpr std::chrono::milliseconds busy_retry_delay{10};
+    static constexpr int max_busy_retries = 100;
+
     void run();
     /// On the thread: makes the connection open the log, once. Throws SQLite::Exception.
     void open_log();
