@@ -39,4 +39,12 @@ private:
     std::filesystem::path path_;
 };
 
+/// The size of the file at `path`, 0 when there is none (a write-ahead log that was
+/// truncated or never made).
+inline std::uintmax_t size_or_zero(const std::filesystem::path& path) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    return error ? 0 : size;
+}
+
 }  // namespace reframe::testing

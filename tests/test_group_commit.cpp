@@ -46,11 +46,7 @@ int count_of(SessionStore& store, const std::string& user) {
 }
 
 /// Frames in the write-ahead log: each commit appends every page it changed.
-std::uintmax_t wal_bytes(const std::string& db) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(db + "-wal", error);
-    return error ? 0 : size;
-}
+std::uintmax_t wal_bytes(const std::string& db) { return reframe::testing::size_or_zero(db + "-wal"); }
 
 std::string describe(const tl::expected<Reply, EngineError>& result) {
     if (!result) return "error: " + result.error().message;

@@ -17,6 +17,7 @@
 #include "temp_dir.hpp"
 
 using namespace reframe;
+using reframe::testing::size_or_zero;
 using reframe::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -36,12 +37,6 @@ SessionStore::Turn long_line_turn(std::int64_t at) {
     };
 }
 
-std::uintmax_t size_of(const fs::path& path) {
-    std::error_code error;
-    const auto size = fs::file_size(path, error);
-    return error ? 0 : size;
-}
-
 fs::path wal_of(const fs::path& db) { return fs::path(db.string() + "-wal"); }
 
 }  // namespace
@@ -59,9 +54,9 @@ TEST_CASE("at its ceiling the write-ahead log is checkpointed by the committing 
     // Each commit adds at least two 4 KiB frames (the line's page and the session's). A
     // checkpointed log restarts from its beginning, so its file stops growing.
     const auto frame = 4'096 + 24;
-    CAPTURE(size_of(wal_of(capped)), size_of(wal_of(uncapped)));
-    CHECK(size_of(wal_of(uncapped)) > 200 * frame);
-    CHECK(size_of(wal_of(capped)) < 40 * frame);
+    CAPTURE(size_or_zero(wal_of(capped)), size_or_zero(wal_of(uncapped)));
+    CHECK(size_or_zero(wal_of(uncapped)) > 200 * frame);
+    CHECK(size_or_zero(wal_of(capped)) < 40 * frame);
     CHECK(with_ceiling->background_checkpoints() == 0);
     auto data = with_ceiling->export_data("ana");
     REQUIRE(data);
@@ -72,7 +67,7 @@ TEST_CASE("the background checkpointer folds the log into the database file whil
     TempDir dir;
     const auto path = dir.file("sessions.db");
     auto store = open_file(path, {.background_every = 4, .ceiling = 1'000'000});
-    const auto file_before = size_of(path);
+    const auto file_before = size_or_zero(path);
     for (int i = 0; i < 50; ++i) REQUIRE(store->update("ana", long_line_turn(i)));
     // In WAL mode only a checkpoint writes the database file itself; the store is still
     // open, so nothing else has run one. Bounded wait: the thread runs on its own time.
@@ -81,13 +76,13 @@ TEST_CASE("the background checkpointer folds the log into the database file whil
     // wait for the one that copies (nearly) everything: the last request comes at most
     // four frames before the last commit.
     const auto folded = file_before + 40 * 4'096;
-    while ((size_of(path) <= folded || store->background_checkpoints() == 0) &&
+    while ((size_or_zero(path) <= folded || store->background_checkpoints() == 0) &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     CHECK(store->background_checkpoints() > 0);
-    CAPTURE(file_before, size_of(path));
-    CHECK(size_of(path) > folded);
+    CAPTURE(file_before, size_or_zero(path));
+    CHECK(size_or_zero(path) > folded);
     // And nothing was lost on the way.
     auto data = store->export_data("ana");
     REQUIRE(data);
@@ -104,7 +99,7 @@ TEST_CASE("erasing someone truncates the log even while the background checkpoin
         REQUIRE(store->update("ana", long_line_turn(round)));
         REQUIRE(store->update("ben", long_line_turn(round)));
         REQUIRE(store->erase("ana"));
-        CHECK(size_of(wal_of(path)) == 0);
+        CHECK(size_or_zero(wal_of(path)) == 0);
     }
     auto ben = store->export_data("ben");
     REQUIRE(ben);
@@ -219,7 +214,7 @@ TEST_CASE("withdrawing consent truncates the log, as forgetting someone does", "
     };
     SECTION("one turn at a time") {
         REQUIRE(store->update(ana, long_line_turn(1)));
-        REQUIRE(size_of(wal_of(path)) > 0);
+        REQUIRE(size_or_zero(wal_of(path)) > 0);
         REQUIRE(store->update(ana, withdraw));
     }
     SECTION("in a batch") {
@@ -228,7 +223,7 @@ TEST_CASE("withdrawing consent truncates the log, as forgetting someone does", "
         for (const auto& result : store->update_all(turns)) REQUIRE(result);
     }
     // The withdrawn lines' old pages are no longer in the log.
-    CHECK(size_of(wal_of(path)) == 0);
+    CHECK(size_or_zero(wal_of(path)) == 0);
     auto data = store->export_data(ana);
     REQUIRE(data);
     CHECK(data->transcript.empty());

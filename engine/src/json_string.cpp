@@ -2,34 +2,20 @@
 
 #include <cstdint>
 
+#include <utf8proc.h>
+
 namespace reframe {
 namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-/// Length of the valid UTF-8 sequence starting at `i`, or 0 when it is not valid.
+/// Length of the valid UTF-8 sequence starting at `i` (no overlong forms, surrogates or
+/// code points past U+10FFFF: utf8proc's checks), or 0 when it is not valid.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b0 = static_cast<std::uint8_t>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t min = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 2, min = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        n = 3, min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 4, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    std::uint32_t cp = b0 & (0x7FU >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto b = static_cast<std::uint8_t>(s[i + k]);
-        if ((b & 0xC0U) != 0x80U) return 0;
-        cp = (cp << 6U) | (b & 0x3FU);
-    }
-    const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-    return (cp < min || cp > 0x10FFFF || surrogate) ? 0 : n;
+    utf8proc_int32_t code_point = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                    static_cast<utf8proc_ssize_t>(s.size() - i), &code_point);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 void append_escaped_control(std::string& out, unsigned char c) {

@@ -385,12 +385,8 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
         cache_.erase(user);
         return tl::make_unexpected(to_store_error(error));
     }
-    if (!applied.state) {
-        truncate_log();
-        return {};
-    }
-    if (applied.erased_transcript) truncate_log();
-    remember(user, std::move(*applied.state));
+    if (applied.erased()) truncate_log();
+    if (applied.state) remember(user, std::move(*applied.state));
     return {};
 }
 
@@ -411,7 +407,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
                 Applied applied = apply(*user, *turn);
                 run(release_);
                 cache_.erase(*user);
-                erased = erased || !applied.state || applied.erased_transcript;
+                erased = erased || applied.erased();
                 written.emplace_back(user, std::move(applied.state));
                 results.emplace_back();
                 continue;

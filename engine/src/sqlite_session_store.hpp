@@ -102,7 +102,9 @@ private:
     /// What one turn left to do once its transaction commits.
     struct Applied {
         std::optional<SessionState> state;  // to cache; none when the person was forgotten
-        bool erased_transcript = false;     // the turn withdrew consent: truncate the log too
+        bool erased_transcript = false;     // the turn withdrew consent
+        /// Rows about the person were deleted: the log must be truncated after the commit.
+        [[nodiscard]] bool erased() const { return !state || erased_transcript; }
     };
     /// Inside a transaction, after check_cache(): reads the session, runs `turn`, carries out its writes. Throws
     /// StoreFailure, SQLite::Exception, or whatever `turn` throws.
