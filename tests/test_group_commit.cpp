@@ -134,6 +134,42 @@ TEST_CASE("a forget-me after the same person's turn in one batch leaves nothing 
     CHECK(was_new);
 }
 
+TEST_CASE("erase_all erases the people named, keeps the others, and counts sessions", "[store][batch][privacy]") {
+    TempDir dir;
+    const std::string path = GENERATE(as<std::string>{}, ":memory:", "file");
+    auto store = open_store(path == "file" ? dir.file("s.db").string() : path);
+    for (const std::string user : {"ana", "ben", "cy"}) REQUIRE(store->update(user, count_turn));
+    const std::vector<std::string> leaving = {"ana", "nobody", "cy"};
+    auto erased = store->erase_all(leaving);
+    REQUIRE(erased);
+    CHECK(*erased == 2);  // "nobody" had no session
+    CHECK(count_of(*store, "ana") == 0);
+    CHECK(count_of(*store, "cy") == 0);
+    CHECK(count_of(*store, "ben") == 1);
+    // Nothing of an erased session comes back from a cache.
+    REQUIRE(store->update("ana", count_turn));
+    CHECK(count_of(*store, "ana") == 1);
+    auto none = store->erase_all({});
+    REQUIRE(none);
+    CHECK(*none == 0);
+}
+
+TEST_CASE("erase_all is one commit, and leaves the log empty", "[store][batch][privacy]") {
+    TempDir dir;
+    const std::string db = dir.file("s.db").string();
+    auto store = open_store(db);
+    std::vector<std::string> users;
+    for (int i = 0; i < 30; ++i) users.push_back("person-" + std::to_string(i));
+    for (const auto& user : users) REQUIRE(store->update(user, count_turn));
+    auto erased = store->erase_all(users);
+    REQUIRE(erased);
+    CHECK(*erased == 30);
+    // The old copies of the rows went with the log, truncated once for all of them.
+    CHECK(wal_bytes(db) == 0);
+    SQLite::Database reader(db, SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT count(*) FROM sessions").getInt() == 0);
+}
+
 TEST_CASE("a batch is one commit: twenty turns of one person write its page once", "[store][batch]") {
     TempDir dir;
     const std::string ana = "ana";
@@ -223,6 +259,26 @@ TEST_CASE("forget me in a batch erases the person and keeps the others' turns", 
     REQUIRE(lines.executeStep());
     // The burden message and each message of its reply (consent was granted the turn before).
     CHECK(lines.getColumn(0).getInt() == static_cast<int>(1 + results[2]->messages.size()));
+}
+
+TEST_CASE("forget_all erases every person named with their transcripts, and refuses an empty id",
+          "[engine][batch][privacy]") {
+    Deployment d(unlimited());
+    for (const std::string user : {"ana", "ben", "cy"}) {
+        REQUIRE(d.engine->respond(user, "yes keep a transcript"));
+        REQUIRE(d.engine->respond(user, "I'm a burden to my husband"));
+    }
+    const std::vector<std::string> with_empty = {"ana", ""};
+    CHECK_FALSE(d.engine->forget_all(with_empty));
+    const std::vector<std::string> leaving = {"ana", "cy"};
+    auto forgotten = d.engine->forget_all(leaving);
+    REQUIRE(forgotten);
+    CHECK(*forgotten == 2);
+    SQLite::Database db(d.db, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM sessions WHERE user_id IN ('ana', 'cy')").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns WHERE user_id IN ('ana', 'cy')").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sessions WHERE user_id = 'ben'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns WHERE user_id = 'ben'").getInt() > 0);
 }
 
 TEST_CASE("a prepared message is answered by the flows it was matched against, across a reload", "[engine][batch]") {

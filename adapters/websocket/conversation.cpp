@@ -31,8 +31,8 @@ void Conversation::say(std::string text, std::chrono::steady_clock::time_point r
 
 void Conversation::closed() {
     if (!connection_scoped_) return;
-    state_.turns().run([&state = state_, user = user_] {
-        if (auto forgotten = state.engine().forget(user); !forgotten && state.logger()) {
+    state_.turns().forget(user_, [&state = state_](const tl::expected<int, EngineError>& forgotten) {
+        if (!forgotten && state.logger()) {
             state.logger()->warn("websocket: could not forget a connection-scoped session: {}",
                                  forgotten.error().message);
         }

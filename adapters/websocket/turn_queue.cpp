@@ -9,9 +9,15 @@
 
 namespace reframe::websocket {
 
-void TurnQueue::say(Prepared message, SayDone done) { push(Job{std::move(message), std::move(done), {}}); }
+void TurnQueue::say(Prepared message, SayDone done) {
+    push(Job{Job::Kind::say, std::move(message), std::move(done), {}, {}, {}});
+}
 
-void TurnQueue::run(std::function<void()> job) { push(Job{{}, {}, std::move(job)}); }
+void TurnQueue::forget(std::string user, ForgetDone done) {
+    push(Job{Job::Kind::forget, {}, {}, std::move(user), std::move(done), {}});
+}
+
+void TurnQueue::run(std::function<void()> job) { push(Job{Job::Kind::other, {}, {}, {}, {}, std::move(job)}); }
 
 void TurnQueue::push(Job job) {
     {
@@ -29,14 +35,22 @@ void TurnQueue::drain() {
         std::lock_guard lock(mutex_);
         jobs.swap(queued_);
     }
-    // Runs of says in one batch each (up to max_batch); other jobs between them, in order.
-    std::size_t first_say = 0;
-    for (std::size_t i = 0; i <= jobs.size(); ++i) {
-        const bool is_say = i < jobs.size() && jobs[i].done;
-        if (is_say && i - first_say < max_batch) continue;
-        answer(jobs, first_say, i);
-        first_say = is_say ? i : i + 1;
-        if (i < jobs.size() && !is_say) jobs[i].job();
+    // Runs of says, and runs of erasures, in one batch each (up to max_batch); other jobs
+    // between them, in order.
+    for (std::size_t first = 0; first < jobs.size();) {
+        const auto kind = jobs[first].kind;
+        if (kind == Job::Kind::other) {
+            jobs[first++].job();
+            continue;
+        }
+        std::size_t end = first + 1;
+        while (end < jobs.size() && jobs[end].kind == kind && end - first < max_batch) ++end;
+        if (kind == Job::Kind::say) {
+            answer(jobs, first, end);
+        } else {
+            forget(jobs, first, end);
+        }
+        first = end;
     }
     {
         std::lock_guard lock(mutex_);
@@ -64,6 +78,21 @@ void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) 
         replies.assign(to - from, tl::unexpected(EngineError{std::string{"turn failed: "} + error.what()}));
     }
     for (std::size_t i = from; i < to; ++i) jobs[i].done(std::move(replies[i - from]));
+}
+
+void TurnQueue::forget(std::deque<Job>& jobs, std::size_t from, std::size_t to) {
+    std::vector<std::string> users;
+    users.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) users.push_back(std::move(jobs[i].user));
+    tl::expected<int, EngineError> erased = 0;
+    try {
+        erased = engine_.forget_all(users);
+    } catch (const std::exception& error) {
+        erased = tl::unexpected(EngineError{std::string{"forget failed: "} + error.what()});
+    }
+    for (std::size_t i = from; i < to; ++i) {
+        if (jobs[i].forgotten) jobs[i].forgotten(erased);
+    }
 }
 
 }  // namespace reframe::websocket

@@ -1,7 +1,9 @@
 #pragma once
 /// Every connection's engine work, in one queue on the turn pool: says are answered in
-/// batches through Engine::respond_all (one store commit per batch: a group commit), and
-/// other work (a greeting, forgetting a closed connection's session) runs between them.
+/// batches through Engine::respond_all (one store commit per batch: a group commit), the
+/// sessions of closed connections are forgotten in batches through Engine::forget_all
+/// (one commit and one truncation of the log per batch), and other work (a greeting) runs
+/// between them.
 /// Everything runs in the order it was queued, so one connection's frames are answered in
 /// order. One batch runs at a time: SQLite has a single writer, so turns on several threads
 /// would only take turns at its lock, and each would pay for its own commit. Under load a
@@ -27,8 +29,9 @@ namespace reframe::websocket {
 class TurnQueue {
 public:
     using SayDone = std::function<void(tl::expected<Reply, EngineError> reply)>;
+    using ForgetDone = std::function<void(const tl::expected<int, EngineError>& batch)>;
 
-    /// At most this many says share one commit.
+    /// At most this many says (or erasures) share one commit.
     static constexpr std::size_t max_batch = 256;
 
     TurnQueue(Engine& engine, boost::asio::thread_pool& pool) : engine_(engine), pool_(pool) {}
@@ -38,20 +41,27 @@ public:
     /// Queues one message (Engine::prepare, on the caller's thread); `done` gets the
     /// engine's answer.
     void say(Prepared message, SayDone done);
+    /// Queues erasing `user` (Engine::forget); `done` gets the result of the batch it was
+    /// erased in.
+    void forget(std::string user, ForgetDone done);
     /// Queues `job`, to run after everything queued before it.
     void run(std::function<void()> job);
 
 private:
     struct Job {
+        enum class Kind { say, forget, other } kind;
         Prepared message;           // a say …
         SayDone done;               // … and where its answer goes
-        std::function<void()> job;  // or other work (then `done` is empty)
+        std::string user;           // an erasure …
+        ForgetDone forgotten;       // … and where its result goes
+        std::function<void()> job;  // other work
     };
 
     void push(Job job);
     /// Runs on the pool: answers what is queued, then posts itself again if more came.
     void drain();
     void answer(std::deque<Job>& jobs, std::size_t from, std::size_t to);
+    void forget(std::deque<Job>& jobs, std::size_t from, std::size_t to);
 
     Engine& engine_;
     boost::asio::thread_pool& pool_;

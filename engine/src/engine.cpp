@@ -479,6 +479,15 @@ tl::expected<bool, EngineError> Engine::forget(const std::string& user) {
     return *erased > 0;
 }
 
+tl::expected<int, EngineError> Engine::forget_all(std::span<const std::string> users) {
+    if (std::any_of(users.begin(), users.end(), [](const std::string& user) { return user.empty(); })) {
+        return tl::unexpected(EngineError{"user id must not be empty"});
+    }
+    auto erased = impl_->store->erase_all(users);
+    if (!erased) return tl::unexpected(EngineError{"session store: " + erased.error().message});
+    return *erased;
+}
+
 tl::expected<std::int64_t, EngineError> Engine::purge_expired() { return impl_->purge(*impl_->snapshot()); }
 
 }  // namespace reframe

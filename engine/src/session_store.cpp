@@ -20,6 +20,16 @@ std::vector<tl::expected<void, StoreError>> SessionStore::update_all(std::span<c
     return results;
 }
 
+tl::expected<int, StoreError> SessionStore::erase_all(std::span<const std::string> users) {
+    int erased = 0;
+    for (const auto& user : users) {
+        auto one = erase(user);
+        if (!one) return one;
+        erased += *one;
+    }
+    return erased;
+}
+
 tl::expected<std::unique_ptr<SessionStore>, StoreError> open_session_store(const StoreOptions& options) {
     if (options.path == ":memory:") return std::make_unique<MemorySessionStore>();
     auto store = SqliteSessionStore::open(options.path);

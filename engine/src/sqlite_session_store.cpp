@@ -497,18 +497,22 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(c
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user) {
+    return erase_all(std::span<const std::string>(&user, 1));
+}
+
+tl::expected<int, StoreError> SqliteSessionStore::erase_all(std::span<const std::string> users) {
     const std::lock_guard lock(mutex_);
-    cache_.erase(user);
+    for (const auto& user : users) cache_.erase(user);
     int erased = 0;
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
-        erased = erase_rows(user);
+        for (const auto& user : users) erased += erase_rows(user);
         transaction.commit();
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
     truncate_log();
-    return erased == 0 ? 0 : 1;
+    return erased;
 }
 
 tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::string& user) {

@@ -70,6 +70,8 @@ public:
     /// Deletes the user's rows from every table that holds any, then checkpoints and
     /// truncates the write-ahead log (best effort) so that no old copy stays in it.
     tl::expected<int, StoreError> erase(const std::string& user) override;
+    /// erase() for every user in one transaction, then one truncation of the log.
+    tl::expected<int, StoreError> erase_all(std::span<const std::string> users) override;
     /// The session row and transcript lines, read in one snapshot.
     tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
     /// Deletes old transcript lines, then truncates the write-ahead log if any went.

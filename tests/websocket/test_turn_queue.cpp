@@ -57,6 +57,55 @@ TEST_CASE("turn queue: says and other work run in the order they were queued", "
     CHECK(events == expected);
 }
 
+TEST_CASE("turn queue: erasures queued together are one batch, in order with the says", "[websocket][batch][privacy]") {
+    auto engine = bundled_engine();
+    boost::asio::thread_pool pool(1);
+    TurnQueue queue(*engine, pool);
+    for (const std::string user : {"ana", "ben", "cy"}) REQUIRE(engine->respond(user, "I'm useless"));
+    // Hold the pool so that everything below is queued before the first drain takes it.
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    boost::asio::post(pool, [released] { released.wait(); });
+    std::mutex mutex;
+    std::vector<std::string> events;
+    const auto log = [&](std::string event) {
+        std::lock_guard lock(mutex);
+        events.push_back(std::move(event));
+    };
+    const auto forgotten = [&log](std::string user) {
+        return [&log, user](const tl::expected<int, EngineError>& batch) {
+            log(user + " forgotten in a batch of " +
+                (batch ? std::to_string(*batch) : "error " + batch.error().message));
+        };
+    };
+    queue.say(engine->prepare({"ana", "I should be over this by now"}),
+              [&log](auto reply) { log(std::string("ana said: ") + (reply ? "answered" : "error")); });
+    for (const std::string user : {"ana", "ben", "nobody"}) queue.forget(user, forgotten(user));
+    // After the erasure: a new person's first contact.
+    queue.say(engine->prepare({"ben", "hello"}),
+              [&log](auto reply) { log("ben said: " + (reply ? reply->state : "error")); });
+    queue.forget("cy", forgotten("cy"));
+    std::promise<void> finished;
+    queue.run([&finished] { finished.set_value(); });
+    release.set_value();
+    REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    pool.join();
+    const std::vector<std::string> expected = {
+        "ana said: answered",
+        "ana forgotten in a batch of 2",  // ana and ben had sessions, nobody had none
+        "ben forgotten in a batch of 2",
+        "nobody forgotten in a batch of 2",
+        "ben said: privacy.consent",
+        "cy forgotten in a batch of 1",
+    };
+    CHECK(events == expected);
+    for (const std::string user : {"ana", "cy"}) {
+        auto stored = engine->store().load(user);
+        REQUIRE(stored);
+        CHECK_FALSE(stored->has_value());
+    }
+}
+
 TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[websocket][batch]") {
     auto engine = bundled_engine();
     boost::asio::thread_pool pool(1);  // one thread: the drain must give it back between batches

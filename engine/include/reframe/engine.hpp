@@ -143,6 +143,10 @@ public:
     /// Erases every row about `user`; true when there was a session.
     tl::expected<bool, EngineError> forget(const std::string& user);
 
+    /// forget() for several people at once (the sessions of connections that closed), in
+    /// one commit; all or nothing. Returns how many of them had a session.
+    tl::expected<int, EngineError> forget_all(std::span<const std::string> users);
+
     /// Erases transcript lines older than the flows' `transcript_days`; returns how many.
     /// respond() also does this by itself, at most once an hour.
     tl::expected<std::int64_t, EngineError> purge_expired();

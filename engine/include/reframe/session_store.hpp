@@ -98,6 +98,13 @@ public:
     /// Erases every row about `user`. Returns how many sessions were erased (0 or 1).
     virtual tl::expected<int, StoreError> erase(const std::string& user) = 0;
 
+    /// erase() for each of `users`, together: a server erases the sessions of the
+    /// connections that closed meanwhile in one go, paying for one commit (and one
+    /// truncation of the log) instead of one per person. Returns how many sessions were
+    /// erased; on an error, none of the SQLite store's erasures is kept.
+    /// This implementation runs erase() for each user and stops at the first error.
+    virtual tl::expected<int, StoreError> erase_all(std::span<const std::string> users);
+
     /// Everything stored about `user` (for "export my data").
     virtual tl::expected<StoredData, StoreError> export_data(const std::string& user) = 0;
 
