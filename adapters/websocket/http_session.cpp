@@ -2,23 +2,21 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net_errors.hpp"
+#include "streams.hpp"
 #include "websocket_session.hpp"
 
 namespace reframe::websocket {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
-using SslStream = beast::ssl_stream<beast::tcp_stream>;
 
 template <class Stream>
-constexpr bool is_tls = std::is_same_v<Stream, SslStream>;
+constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 
 template <class Stream>
 HttpSession<Stream>::HttpSession(Stream&& stream, SharedState& state, std::string ip)
@@ -111,7 +109,7 @@ void HttpSession<Stream>::do_close() {
     }
 }
 
-template class HttpSession<beast::tcp_stream>;
-template class HttpSession<SslStream>;
+template class HttpSession<TcpStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace reframe::websocket

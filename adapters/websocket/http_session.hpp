@@ -18,7 +18,7 @@ namespace reframe::websocket {
 /// How long a request (or the TLS handshake) may take to arrive.
 inline constexpr std::chrono::seconds http_timeout{30};
 
-/// `Stream` is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
+/// `Stream` is TcpStream or TlsStream (streams.hpp).
 template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:

@@ -3,8 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "http_session.hpp"
 #include "net_errors.hpp"
@@ -55,7 +53,7 @@ void Listener::do_accept() {
     acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, TcpSocket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
     if (ec) {
         // E.g. out of file descriptors: keep serving the open connections, try again soon.
@@ -74,12 +72,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     const auto peer = socket.remote_endpoint(peer_ec);
     std::string ip = peer_ec ? std::string{} : peer.address().to_string();
     if (tls_) {
-        std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-            beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls_), state_, std::move(ip))
-            ->run();
+        std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), state_, std::move(ip))->run();
     } else {
-        std::make_shared<HttpSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), state_, std::move(ip))
-            ->run();
+        std::make_shared<HttpSession<TcpStream>>(TcpStream(std::move(socket)), state_, std::move(ip))->run();
     }
     do_accept();
 }

@@ -12,6 +12,7 @@
 #include <tl/expected.hpp>
 
 #include "shared_state.hpp"
+#include "streams.hpp"
 
 namespace reframe::websocket {
 
@@ -39,7 +40,7 @@ private:
     std::shared_ptr<boost::asio::ssl::context> tls_;
 
     void do_accept();
-    void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+    void on_accept(boost::beast::error_code ec, TcpSocket socket);
 };
 
 }  // namespace reframe::websocket

@@ -3,7 +3,7 @@
 /// an operation, on_x() completes it; everything runs on the connection's strand; frames to
 /// send are queued and written one at a time; engine turns go to the Conversation.
 ///
-/// `Stream` is beast::tcp_stream, beast::ssl_stream<beast::tcp_stream> or (in tests)
+/// `Stream` is TcpStream, TlsStream (streams.hpp) or (in tests)
 /// beast::test::stream. The definitions are in websocket_session_impl.hpp.
 
 #include <chrono>
