@@ -1,5 +1,6 @@
 #include "reframe/json_string.hpp"
 
+#include <array>
 #include <cstdint>
 
 #include <utf8proc.h>
@@ -25,7 +26,15 @@ void append_escaped_control(std::string& out, unsigned char c) {
     out += hex[c & 0xFU];
 }
 
-bool plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+/// The bytes that are copied as they are: printable ASCII but the quote and the backslash
+/// (control characters and DEL are escaped; bytes from 0x80 start UTF-8 sequences).
+constexpr auto plain_bytes = [] {
+    std::array<bool, 256> plain{};
+    for (unsigned c = 0x20; c < 0x7F; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+}();
+
+bool plain(char c) { return plain_bytes[static_cast<unsigned char>(c)]; }
 
 void append_special(std::string& out, unsigned char c) {
     switch (c) {
@@ -52,12 +61,13 @@ void append_special(std::string& out, unsigned char c) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);  // escapes are rare: one allocation at most
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
         // Copy a run of characters that need no escaping in one go.
         std::size_t run = i;
-        while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+        while (run < text.size() && plain(text[run])) ++run;
         out.append(text.data() + i, run - i);
         i = run;
         if (i == text.size()) break;

@@ -232,6 +232,10 @@ int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migr
 tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path,
                                                                                        SqliteCheckpointPolicy policy) {
     if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
+    // SQLite keeps memory statistics (nothing here reads them) behind a global mutex taken
+    // on every allocation; off, before the library initialises (no effect once it has).
+    static const int memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)memory_statistics_off;
     std::error_code fs_error;
     const bool created = !std::filesystem::exists(path, fs_error);
     try {
