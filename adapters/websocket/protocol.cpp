@@ -1,5 +1,6 @@
 #include "protocol.hpp"
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,60 @@ json messages_json(const Reply& reply) {
     }
     return messages;
 }
+
+/// Reads a client frame as it is parsed (nlohmann's SAX interface), keeping only the
+/// top-level strings a frame may carry: one frame per say, and a DOM of it cost more than
+/// its parse. As with the DOM, the last of repeated keys wins, and a value of another type
+/// replaces a string.
+class FrameReader {
+public:
+    using Field = std::optional<std::string>;  // the value, when it is a string
+    Field type, text, session;
+    bool object = false;  // the frame is a JSON object
+
+    bool null() { return scalar(); }
+    bool boolean(bool) { return scalar(); }
+    bool number_integer(json::number_integer_t) { return scalar(); }
+    bool number_unsigned(json::number_unsigned_t) { return scalar(); }
+    bool number_float(json::number_float_t, const json::string_t&) { return scalar(); }
+    bool binary(json::binary_t&) { return scalar(); }
+    bool string(json::string_t& value) {
+        if (depth_ == 1 && field_ != nullptr) *field_ = std::move(value);
+        field_ = nullptr;
+        return true;
+    }
+    bool start_object(std::size_t) { return open(true); }
+    bool start_array(std::size_t) { return open(false); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(json::string_t& name) {
+        if (depth_ == 1)
+            field_ = name == "type" ? &type : name == "text" ? &text : name == "session" ? &session : nullptr;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+private:
+    bool scalar() {
+        if (depth_ == 1 && field_ != nullptr) field_->reset();
+        field_ = nullptr;
+        return true;
+    }
+    bool open(bool is_object) {
+        if (depth_ == 0) object = is_object;
+        if (depth_ == 1 && field_ != nullptr) field_->reset();
+        field_ = nullptr;
+        ++depth_;
+        return true;
+    }
+    bool close() {
+        --depth_;
+        return true;
+    }
+
+    std::size_t depth_ = 0;
+    Field* field_ = nullptr;  // the top-level key whose value comes next, if one of ours
+};
 
 std::string dump(const json& frame) {
     // Replacement instead of an exception: a reply is never lost over one bad byte.
@@ -76,28 +131,18 @@ std::string_view error_message(ErrorCode code) {
 }
 
 tl::expected<ClientFrame, FrameError> parse_client_frame(std::string_view text) {
-    const json frame = json::parse(text, nullptr, false);
-    if (frame.is_discarded() || !frame.is_object()) {
+    FrameReader frame;
+    if (!json::sax_parse(text, &frame) || !frame.object) {
         return tl::unexpected(FrameError{ErrorCode::bad_json, std::string{error_message(ErrorCode::bad_json)}});
     }
-    const auto type = frame.find("type");
-    if (type == frame.end() || !type->is_string()) {
+    if (!frame.type) {
         return tl::unexpected(FrameError{ErrorCode::unknown_type, "a frame needs a \"type\": \"hello\" or \"say\""});
     }
-    if (*type == "say") {
-        const auto said = frame.find("text");
-        if (said == frame.end() || !said->is_string()) {
-            return tl::unexpected(FrameError{ErrorCode::bad_frame, "a say needs a \"text\" string"});
-        }
-        return Say{said->get<std::string>()};
+    if (*frame.type == "say") {
+        if (!frame.text) return tl::unexpected(FrameError{ErrorCode::bad_frame, "a say needs a \"text\" string"});
+        return Say{std::move(*frame.text)};
     }
-    if (*type == "hello") {
-        Hello hello;
-        if (const auto session = frame.find("session"); session != frame.end() && session->is_string()) {
-            hello.session = session->get<std::string>();
-        }
-        return hello;
-    }
+    if (*frame.type == "hello") return Hello{std::move(frame.session)};
     return tl::unexpected(FrameError{ErrorCode::unknown_type, std::string{error_message(ErrorCode::unknown_type)}});
 }
 

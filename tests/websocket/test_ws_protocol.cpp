@@ -36,6 +36,25 @@ TEST_CASE("client frames: say and hello parse, everything else gets its error co
     CHECK(code(R"({"type":"shout","text":"hi"})") == ErrorCode::unknown_type);
     CHECK(code(R"({"type":"say"})") == ErrorCode::bad_frame);
     CHECK(code(R"({"type":"say","text":7})") == ErrorCode::bad_frame);
+    CHECK(code(R"({"type":"say","text":"hi"} trailing)") == ErrorCode::bad_json);
+    CHECK(code(R"("say")") == ErrorCode::bad_json);
+    CHECK(code("") == ErrorCode::bad_json);
+    CHECK(code(R"({"type":["say"],"text":"hi"})") == ErrorCode::unknown_type);
+    CHECK(code(R"({"type":"say","text":{"text":"hi"}})") == ErrorCode::bad_frame);
+    CHECK(code("{\"type\":\"say\",\"text\":\"\xC3\x28\"}") == ErrorCode::bad_json);  // invalid UTF-8
+
+    // Only top-level keys count, and the last of repeated keys wins (as a JSON object's
+    // last member does).
+    auto nested = parse_client_frame(R"({"meta":{"type":"hello","text":"no"},"type":"say","text":"yes"})");
+    REQUIRE(nested);
+    CHECK(std::get<Say>(*nested).text == "yes");
+    auto repeated = parse_client_frame(R"({"type":"hello","text":"first","type":"say","text":"second"})");
+    REQUIRE(repeated);
+    CHECK(std::get<Say>(*repeated).text == "second");
+    CHECK(code(R"({"type":"say","text":"hi","text":null})") == ErrorCode::bad_frame);
+    auto escaped = parse_client_frame(R"({"type":"say","text":"a \"quote\" and \u00e9"})");
+    REQUIRE(escaped);
+    CHECK(std::get<Say>(*escaped).text == "a \"quote\" and \u00e9");
 }
 
 TEST_CASE("a reply frame is the same JSON a DOM would give, byte for byte, whatever the text", "[websocket]") {
