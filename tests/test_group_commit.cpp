@@ -154,7 +154,7 @@ TEST_CASE("erase_all erases the people named, keeps the others, and counts sessi
     CHECK(*none == 0);
 }
 
-TEST_CASE("erase_all is one commit, and leaves the log empty", "[store][batch][privacy]") {
+TEST_CASE("erase_all of many people leaves the log empty", "[store][batch][privacy]") {
     TempDir dir;
     const std::string db = dir.file("s.db").string();
     auto store = open_store(db);
@@ -168,6 +168,24 @@ TEST_CASE("erase_all is one commit, and leaves the log empty", "[store][batch][p
     CHECK(wal_bytes(db) == 0);
     SQLite::Database reader(db, SQLite::OPEN_READONLY);
     CHECK(reader.execAndGet("SELECT count(*) FROM sessions").getInt() == 0);
+}
+
+TEST_CASE("erase_all in the SQLite store is all or nothing", "[store][batch][privacy]") {
+    TempDir dir;
+    const std::string db = dir.file("s.db").string();
+    auto store = open_store(db);
+    for (const std::string user : {"ana", "cy"}) REQUIRE(store->update(user, count_turn));
+    {
+        // cy's rows cannot be deleted (as a full disk or a damaged page would refuse it).
+        SQLite::Database admin(db, SQLite::OPEN_READWRITE);
+        admin.exec(
+            "CREATE TRIGGER keep_cy BEFORE DELETE ON sessions WHEN old.user_id = 'cy'"
+            " BEGIN SELECT RAISE(ABORT, 'cannot delete'); END");
+    }
+    const std::vector<std::string> both = {"ana", "cy"};
+    CHECK_FALSE(store->erase_all(both));
+    CHECK(count_of(*store, "ana") == 1);  // the erasure before the failure was undone too
+    CHECK(count_of(*store, "cy") == 1);
 }
 
 TEST_CASE("a batch is one commit: twenty turns of one person write its page once", "[store][batch]") {

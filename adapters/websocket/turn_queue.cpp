@@ -14,6 +14,7 @@ void TurnQueue::say(Prepared message, SayDone done) {
 }
 
 void TurnQueue::forget(std::string user, ForgetDone done) {
+    if (!done) done = [](const tl::expected<int, EngineError>&) {};
     push(Job{Job::Kind::forget, {}, {}, std::move(user), std::move(done), {}});
 }
 
@@ -48,7 +49,7 @@ void TurnQueue::drain() {
         if (kind == Job::Kind::say) {
             answer(jobs, first, end);
         } else {
-            forget(jobs, first, end);
+            erase_batch(jobs, first, end);
         }
         first = end;
     }
@@ -80,18 +81,34 @@ void TurnQueue::answer(std::deque<Job>& jobs, std::size_t from, std::size_t to) 
     for (std::size_t i = from; i < to; ++i) jobs[i].done(std::move(replies[i - from]));
 }
 
-void TurnQueue::forget(std::deque<Job>& jobs, std::size_t from, std::size_t to) {
+namespace {
+
+template <class Call>
+tl::expected<int, EngineError> guarded(Call call) {
+    try {
+        return call();
+    } catch (const std::exception& error) {
+        return tl::unexpected(EngineError{std::string{"forget failed: "} + error.what()});
+    }
+}
+
+}  // namespace
+
+void TurnQueue::erase_batch(std::deque<Job>& jobs, std::size_t from, std::size_t to) {
     std::vector<std::string> users;
     users.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) users.push_back(std::move(jobs[i].user));
-    tl::expected<int, EngineError> erased = 0;
-    try {
-        erased = engine_.forget_all(users);
-    } catch (const std::exception& error) {
-        erased = tl::unexpected(EngineError{std::string{"forget failed: "} + error.what()});
-    }
+    const auto erased = guarded([&] { return engine_.forget_all(users); });
     for (std::size_t i = from; i < to; ++i) {
-        if (jobs[i].forgotten) jobs[i].forgotten(erased);
+        if (erased) {
+            jobs[i].forgotten(erased);
+            continue;
+        }
+        // The batch is all or nothing: one person whose rows cannot be erased must not keep
+        // everyone else's. Each is tried alone, and told how that went.
+        const auto alone = guarded(
+            [&] { return engine_.forget(users[i - from]).map([](bool had_session) { return had_session ? 1 : 0; }); });
+        jobs[i].forgotten(alone);
     }
 }
 

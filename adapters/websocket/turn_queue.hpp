@@ -10,8 +10,9 @@
 /// batch holds every say that arrived while the previous one ran (up to max_batch), so the
 /// commit, and the wake-up of a pool thread, is shared by all of them.
 ///
-/// Thread-safety: say() and run() may be called from any thread. The callbacks run on a
-/// thread of the pool, never on the caller's.
+/// Thread-safety: say(), forget() and run() may be called from any thread. The callbacks run
+/// on a thread of the pool, never on the caller's, and must not throw (a pool thread has
+/// nowhere to send an exception: the process would end).
 
 #include <cstddef>
 #include <deque>
@@ -41,8 +42,10 @@ public:
     /// Queues one message (Engine::prepare, on the caller's thread); `done` gets the
     /// engine's answer.
     void say(Prepared message, SayDone done);
-    /// Queues erasing `user` (Engine::forget); `done` gets the result of the batch it was
-    /// erased in.
+    /// Queues erasing every row about `user`. Consecutive erasures share one commit
+    /// (Engine::forget_all): `done` (may be empty) gets the number of sessions erased in
+    /// that batch, or, when the batch failed and `user` was then erased alone, 1 or 0 for
+    /// that erasure or its error.
     void forget(std::string user, ForgetDone done);
     /// Queues `job`, to run after everything queued before it.
     void run(std::function<void()> job);
@@ -61,7 +64,9 @@ private:
     /// Runs on the pool: answers what is queued, then posts itself again if more came.
     void drain();
     void answer(std::deque<Job>& jobs, std::size_t from, std::size_t to);
-    void forget(std::deque<Job>& jobs, std::size_t from, std::size_t to);
+    /// Erases a run of forget() jobs' users together (Engine::forget_all); when that fails,
+    /// each one alone (Engine::forget), so one failure keeps nobody else's rows.
+    void erase_batch(std::deque<Job>& jobs, std::size_t from, std::size_t to);
 
     Engine& engine_;
     boost::asio::thread_pool& pool_;

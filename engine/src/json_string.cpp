@@ -61,7 +61,7 @@ void append_special(std::string& out, unsigned char c) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-    out.reserve(out.size() + text.size() + 2);  // escapes are rare: one allocation at most
+    out.reserve(out.size() + text.size() + 2);  // the usual case, with nothing to escape
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {

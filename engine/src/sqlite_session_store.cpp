@@ -232,10 +232,6 @@ int SqliteSessionStore::schema_version() noexcept { return static_cast<int>(migr
 tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore::open(const std::string& path,
                                                                                        SqliteCheckpointPolicy policy) {
     if (auto problem = check_path(path); !problem.empty()) return tl::make_unexpected(StoreError{problem});
-    // SQLite keeps memory statistics (nothing here reads them) behind a global mutex taken
-    // on every allocation; off, before the library initialises (no effect once it has).
-    static const int memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    (void)memory_statistics_off;
     std::error_code fs_error;
     const bool created = !std::filesystem::exists(path, fs_error);
     try {
@@ -505,6 +501,7 @@ tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user)
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase_all(std::span<const std::string> users) {
+    if (users.empty()) return 0;
     const std::lock_guard lock(mutex_);
     for (const auto& user : users) cache_.erase(user);
     int erased = 0;

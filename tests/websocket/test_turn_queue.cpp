@@ -106,6 +106,36 @@ TEST_CASE("turn queue: erasures queued together are one batch, in order with the
     }
 }
 
+TEST_CASE("turn queue: when a batch of erasures fails, each person is erased alone", "[websocket][batch][privacy]") {
+    auto engine = bundled_engine();
+    boost::asio::thread_pool pool(1);
+    TurnQueue queue(*engine, pool);
+    for (const std::string user : {"ana", "ben"}) REQUIRE(engine->respond(user, "I'm useless"));
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    boost::asio::post(pool, [released] { released.wait(); });
+    std::mutex mutex;
+    std::vector<std::string> events;
+    for (const std::string user : {"ana", "", "ben"}) {
+        // An empty id makes Engine::forget_all refuse the whole batch.
+        queue.forget(user, [&, user](const tl::expected<int, EngineError>& erased) {
+            std::lock_guard lock(mutex);
+            events.push_back("'" + user + "': " + (erased ? std::to_string(*erased) : "error"));
+        });
+    }
+    std::promise<void> finished;
+    queue.run([&finished] { finished.set_value(); });
+    release.set_value();
+    REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    pool.join();
+    CHECK(events == std::vector<std::string>{"'ana': 1", "'': error", "'ben': 1"});
+    for (const std::string user : {"ana", "ben"}) {
+        auto stored = engine->store().load(user);
+        REQUIRE(stored);
+        CHECK_FALSE(stored->has_value());
+    }
+}
+
 TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[websocket][batch]") {
     auto engine = bundled_engine();
     boost::asio::thread_pool pool(1);  // one thread: the drain must give it back between batches

@@ -52,6 +52,14 @@ TEST_CASE("client frames: say and hello parse, everything else gets its error co
     REQUIRE(repeated);
     CHECK(std::get<Say>(*repeated).text == "second");
     CHECK(code(R"({"type":"say","text":"hi","text":null})") == ErrorCode::bad_frame);
+    CHECK(code(R"([{"type":"say","text":"x"}])") == ErrorCode::bad_json);
+    auto in_array = parse_client_frame(R"({"a":[{"type":"hello"},"type"],"type":"say","text":"x"})");
+    REQUIRE(in_array);
+    CHECK(std::get<Say>(*in_array).text == "x");
+    CHECK(code(R"({"type":"say","text":"hi","text":{"a":"b"}})") == ErrorCode::bad_frame);
+    auto numeric_token = parse_client_frame(R"({"type":"hello","session":"abc","session":5})");
+    REQUIRE(numeric_token);
+    CHECK_FALSE(std::get<Hello>(*numeric_token).session);
     auto escaped = parse_client_frame(R"({"type":"say","text":"a \"quote\" and \u00e9"})");
     REQUIRE(escaped);
     CHECK(std::get<Say>(*escaped).text == "a \"quote\" and \u00e9");

@@ -143,8 +143,9 @@ public:
     /// Erases every row about `user`; true when there was a session.
     tl::expected<bool, EngineError> forget(const std::string& user);
 
-    /// forget() for several people at once (the sessions of connections that closed), in
-    /// one commit; all or nothing. Returns how many of them had a session.
+    /// forget() for several people at once (the sessions of connections that closed): in
+    /// the SQLite store one commit, all or nothing. Returns how many of them had a session;
+    /// an empty id refuses the whole call.
     tl::expected<int, EngineError> forget_all(std::span<const std::string> users);
 
     /// Erases transcript lines older than the flows' `transcript_days`; returns how many.
