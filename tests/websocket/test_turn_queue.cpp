@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +20,49 @@
 using namespace reframe;
 using reframe::testing::bundled_engine;
 using websocket::TurnQueue;
+
+namespace {
+
+/// A turn queue on a one-thread pool that is held until run_all(), so that everything queued
+/// before is taken by one drain.
+struct HeldQueue {
+    std::unique_ptr<Engine> engine = bundled_engine();
+    boost::asio::thread_pool pool{1};
+    TurnQueue queue{*engine, pool};
+    std::promise<void> release;
+    bool released = false;
+
+    HeldQueue() {
+        boost::asio::post(pool, [held = release.get_future().share()] { held.wait(); });
+    }
+    HeldQueue(const HeldQueue&) = delete;
+    HeldQueue& operator=(const HeldQueue&) = delete;
+    ~HeldQueue() {
+        // The pool's work uses the queue and the engine: it ends before they go.
+        if (!released) release.set_value();
+        pool.join();
+    }
+
+    /// Lets the pool go and waits until everything queued has run.
+    void run_all() {
+        std::promise<void> finished;
+        queue.run([&finished] { finished.set_value(); });
+        release.set_value();
+        released = true;
+        REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+        pool.join();
+    }
+
+    void check_erased(const std::vector<std::string>& users) {
+        for (const auto& user : users) {
+            auto stored = engine->store().load(user);
+            REQUIRE(stored);
+            CHECK_FALSE(stored->has_value());
+        }
+    }
+};
+
+}  // namespace
 
 TEST_CASE("turn queue: says and other work run in the order they were queued", "[websocket][batch]") {
     auto engine = bundled_engine();
@@ -58,14 +102,9 @@ TEST_CASE("turn queue: says and other work run in the order they were queued", "
 }
 
 TEST_CASE("turn queue: erasures queued together are one batch, in order with the says", "[websocket][batch][privacy]") {
-    auto engine = bundled_engine();
-    boost::asio::thread_pool pool(1);
-    TurnQueue queue(*engine, pool);
+    HeldQueue held;
+    auto& engine = held.engine;
     for (const std::string user : {"ana", "ben", "cy"}) REQUIRE(engine->respond(user, "I'm useless"));
-    // Hold the pool so that everything below is queued before the first drain takes it.
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    boost::asio::post(pool, [released] { released.wait(); });
     std::mutex mutex;
     std::vector<std::string> events;
     const auto log = [&](std::string event) {
@@ -78,18 +117,14 @@ TEST_CASE("turn queue: erasures queued together are one batch, in order with the
                 (batch ? std::to_string(*batch) : "error " + batch.error().message));
         };
     };
-    queue.say(engine->prepare({"ana", "I should be over this by now"}),
-              [&log](auto reply) { log(std::string("ana said: ") + (reply ? "answered" : "error")); });
-    for (const std::string user : {"ana", "ben", "nobody"}) queue.forget(user, forgotten(user));
+    held.queue.say(engine->prepare({"ana", "I should be over this by now"}),
+                   [&log](auto reply) { log(std::string("ana said: ") + (reply ? "answered" : "error")); });
+    for (const std::string user : {"ana", "ben", "nobody"}) held.queue.forget(user, forgotten(user));
     // After the erasure: a new person's first contact.
-    queue.say(engine->prepare({"ben", "hello"}),
-              [&log](auto reply) { log("ben said: " + (reply ? reply->state : "error")); });
-    queue.forget("cy", forgotten("cy"));
-    std::promise<void> finished;
-    queue.run([&finished] { finished.set_value(); });
-    release.set_value();
-    REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
-    pool.join();
+    held.queue.say(engine->prepare({"ben", "hello"}),
+                   [&log](auto reply) { log("ben said: " + (reply ? reply->state : "error")); });
+    held.queue.forget("cy", forgotten("cy"));
+    held.run_all();
     const std::vector<std::string> expected = {
         "ana said: answered",
         "ana forgotten in a batch of 2",  // ana and ben had sessions, nobody had none
@@ -99,41 +134,24 @@ TEST_CASE("turn queue: erasures queued together are one batch, in order with the
         "cy forgotten in a batch of 1",
     };
     CHECK(events == expected);
-    for (const std::string user : {"ana", "cy"}) {
-        auto stored = engine->store().load(user);
-        REQUIRE(stored);
-        CHECK_FALSE(stored->has_value());
-    }
+    held.check_erased({"ana", "cy"});
 }
 
 TEST_CASE("turn queue: when a batch of erasures fails, each person is erased alone", "[websocket][batch][privacy]") {
-    auto engine = bundled_engine();
-    boost::asio::thread_pool pool(1);
-    TurnQueue queue(*engine, pool);
-    for (const std::string user : {"ana", "ben"}) REQUIRE(engine->respond(user, "I'm useless"));
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    boost::asio::post(pool, [released] { released.wait(); });
+    HeldQueue held;
+    for (const std::string user : {"ana", "ben"}) REQUIRE(held.engine->respond(user, "I'm useless"));
     std::mutex mutex;
     std::vector<std::string> events;
     for (const std::string user : {"ana", "", "ben"}) {
         // An empty id makes Engine::forget_all refuse the whole batch.
-        queue.forget(user, [&, user](const tl::expected<int, EngineError>& erased) {
+        held.queue.forget(user, [&, user](const tl::expected<int, EngineError>& erased) {
             std::lock_guard lock(mutex);
             events.push_back("'" + user + "': " + (erased ? std::to_string(*erased) : "error"));
         });
     }
-    std::promise<void> finished;
-    queue.run([&finished] { finished.set_value(); });
-    release.set_value();
-    REQUIRE(finished.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
-    pool.join();
+    held.run_all();
     CHECK(events == std::vector<std::string>{"'ana': 1", "'': error", "'ben': 1"});
-    for (const std::string user : {"ana", "ben"}) {
-        auto stored = engine->store().load(user);
-        REQUIRE(stored);
-        CHECK_FALSE(stored->has_value());
-    }
+    held.check_erased({"ana", "ben"});
 }
 
 TEST_CASE("turn queue: work posted to the pool runs while says keep coming", "[websocket][batch]") {
