@@ -1,6 +1,7 @@
 #include "turn_queue.hpp"
 
 #include <exception>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -106,8 +107,8 @@ void TurnQueue::erase_batch(std::deque<Job>& jobs, std::size_t from, std::size_t
         }
         // The batch is all or nothing: one person whose rows cannot be erased must not keep
         // everyone else's. Each is tried alone, and told how that went.
-        const auto alone = guarded(
-            [&] { return engine_.forget(users[i - from]).map([](bool had_session) { return had_session ? 1 : 0; }); });
+        const auto alone =
+            guarded([&] { return engine_.forget_all(std::span<const std::string>(&users[i - from], 1)); });
         jobs[i].forgotten(alone);
     }
 }

@@ -65,7 +65,7 @@ private:
     void drain();
     void answer(std::deque<Job>& jobs, std::size_t from, std::size_t to);
     /// Erases a run of forget() jobs' users together (Engine::forget_all); when that fails,
-    /// each one alone (Engine::forget), so one failure keeps nobody else's rows.
+    /// each one alone, so one failure keeps nobody else's rows.
     void erase_batch(std::deque<Job>& jobs, std::size_t from, std::size_t to);
 
     Engine& engine_;
