@@ -26,13 +26,6 @@ struct Run {
     }
 };
 
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// Runs `reframe ARGS` with `input` on stdin; never through a TTY.
 inline Run run_reframe(const std::string& args, const std::string& input, const TempDir& dir) {
     const auto in = dir.file("stdin.txt").string();

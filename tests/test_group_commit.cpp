@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -154,7 +155,7 @@ TEST_CASE("erase_all erases the people named, keeps the others, and counts sessi
     CHECK(*none == 0);
 }
 
-TEST_CASE("erase_all of many people leaves the log empty", "[store][batch][privacy]") {
+TEST_CASE("erase_all of many people leaves the log empty soon after", "[store][batch][privacy]") {
     TempDir dir;
     const std::string db = dir.file("s.db").string();
     auto store = open_store(db);
@@ -164,8 +165,9 @@ TEST_CASE("erase_all of many people leaves the log empty", "[store][batch][priva
     auto erased = store->erase_all(users);
     REQUIRE(erased);
     CHECK(*erased == 30);
-    // The old copies of the rows went with the log, truncated once for all of them.
-    CHECK(wal_bytes(db) == 0);
+    // The old copies of the rows go with the log, truncated once for all of them by the
+    // checkpointer's thread.
+    CHECK(reframe::testing::emptied_within(db + "-wal", std::chrono::seconds(10)));
     SQLite::Database reader(db, SQLite::OPEN_READONLY);
     CHECK(reader.execAndGet("SELECT count(*) FROM sessions").getInt() == 0);
 }
@@ -279,6 +281,17 @@ TEST_CASE("forget me in a batch erases the person and keeps the others' turns", 
     CHECK(lines.getColumn(0).getInt() == static_cast<int>(1 + results[2]->messages.size()));
 }
 
+TEST_CASE("forget truncates the log before it returns", "[engine][privacy]") {
+    Deployment d(unlimited());
+    REQUIRE(d.engine->respond("ana", "yes keep a transcript"));
+    REQUIRE(d.engine->respond("ana", "I'm a burden to my husband"));
+    REQUIRE(wal_bytes(d.db) > 0);
+    auto forgotten = d.engine->forget("ana");
+    REQUIRE(forgotten);
+    CHECK(*forgotten);
+    CHECK(wal_bytes(d.db) == 0);  // a person who asked is not left to the checkpointer
+}
+
 TEST_CASE("forget_all erases every person named with their transcripts, and refuses an empty id",
           "[engine][batch][privacy]") {
     Deployment d(unlimited());
@@ -312,4 +325,61 @@ TEST_CASE("a prepared message is answered by the flows it was matched against, a
     // The bundled flows greet a first message with the privacy notice; the fixture does not.
     CHECK(results[0]->state.rfind("privacy.", 0) == 0);
     CHECK(results[1]->state.rfind("privacy.", 0) != 0);
+}
+
+namespace {
+
+/// count_turn, and a transcript line: two statements, the line's before the session's.
+const SessionStore::Turn line_turn = [](SessionState& state, bool is_new, TurnWrites& writes) {
+    count_turn(state, is_new, writes);
+    writes.transcript.push_back(TranscriptLine{1, 1, "person", "a line of " + state.user});
+};
+
+std::int64_t lines_of(const std::string& db, const std::string& user) {
+    SQLite::Database reader(db, SQLite::OPEN_READONLY);
+    SQLite::Statement count(reader, "SELECT count(*) FROM transcript_turns WHERE user_id = ?");
+    count.bind(1, user);
+    REQUIRE(count.executeStep());
+    return count.getColumn(0).getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("a turn whose writes fail half-way in a batch is undone alone; the turns around it keep theirs",
+          "[store][batch]") {
+    TempDir dir;
+    const std::string db = dir.file("s.db").string();
+    auto store = open_store(db);
+    const std::string ana = "ana", ben = "ben", cy = "cy";
+    REQUIRE(store->update(ben, count_turn));
+    {
+        // cy's session row is refused (as a full disk would refuse it) after cy's transcript
+        // line was written: that line must go too.
+        SQLite::Database admin(db, SQLite::OPEN_READWRITE);
+        admin.exec(
+            "CREATE TRIGGER refuse_cy BEFORE INSERT ON sessions WHEN new.user_id = 'cy'"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    }
+    const std::size_t where = GENERATE(0u, 2u, 4u);  // cy's failing turn first, in the middle, last
+    CAPTURE(where);
+    std::vector<SessionStore::UserTurn> turns = {
+        {&ana, &line_turn}, {&ben, &line_turn}, {&ana, &line_turn}, {&ana, &line_turn}};
+    turns.insert(turns.begin() + static_cast<std::ptrdiff_t>(where), {&cy, &line_turn});
+    const auto results = store->update_all(turns);
+    REQUIRE(results.size() == turns.size());
+    for (std::size_t i = 0; i < turns.size(); ++i) {
+        CAPTURE(i, *turns[i].user);
+        CHECK(static_cast<bool>(results[i]) == (turns[i].user != &cy));
+    }
+    REQUIRE_FALSE(results[where]);
+    CHECK_THAT(results[where].error().message, Catch::Contains("refused"));
+    CHECK(count_of(*store, ana) == 3);
+    CHECK(count_of(*store, ben) == 2);
+    CHECK(count_of(*store, cy) == 0);
+    CHECK(lines_of(db, ana) == 3);
+    CHECK(lines_of(db, ben) == 1);
+    CHECK(lines_of(db, cy) == 0);
+    // Nothing stale comes back from the cache either.
+    REQUIRE(store->update(ana, count_turn));
+    CHECK(count_of(*store, ana) == 4);
 }

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +19,7 @@
 
 using namespace reframe;
 using reframe::testing::bundled;
+using reframe::testing::slurp;
 using reframe::testing::TempDir;
 using json = nlohmann::json;
 
@@ -87,15 +87,6 @@ std::int64_t transcript_lines(const std::string& db_path, const std::string& use
     count.bind(1, user);
     REQUIRE(count.executeStep());
     return count.getColumn(0).getInt64();
-}
-
-std::string file_bytes(const std::string& path) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (error) return {};
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    std::ifstream(path, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return bytes;
 }
 
 const std::string distinctive = "my sister Philippa found me crying over the unwashed casserole dish";
@@ -167,7 +158,7 @@ TEST_CASE("forget me, confirmed, leaves zero rows about the person and no trace 
     d.say("leaver", "yes please keep a transcript");
     d.say("leaver", distinctive);
     REQUIRE(rows_about(d.db, "leaver") > 1);
-    REQUIRE((file_bytes(d.db) + file_bytes(d.db + "-wal")).find("Philippa") != std::string::npos);
+    REQUIRE((slurp(d.db) + slurp(d.db + "-wal")).find("Philippa") != std::string::npos);
     const auto keeper_rows = rows_about(d.db, "keeper");
 
     const auto ask = d.say("leaver", "please delete my data");
@@ -181,8 +172,8 @@ TEST_CASE("forget me, confirmed, leaves zero rows about the person and no trace 
         CHECK(rows_about(d.db, "leaver") == 0);
         CHECK(rows_about(d.db, "keeper") == keeper_rows);
         // secure_delete and the WAL checkpoint leave no copy in the files either.
-        CHECK(file_bytes(d.db).find("Philippa") == std::string::npos);
-        CHECK(file_bytes(d.db + "-wal").find("Philippa") == std::string::npos);
+        CHECK(slurp(d.db).find("Philippa") == std::string::npos);
+        CHECK(slurp(d.db + "-wal").find("Philippa") == std::string::npos);
         // Writing again starts afresh, with the notice.
         CHECK(d.say("leaver", "hello").state == "privacy.consent");
     }

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "json_writer.hpp"
 #include "turn_json.hpp"
@@ -33,6 +36,36 @@ TEST_CASE("the fast turn line is the contract's turn object", "[cli][json]") {
     reply.error = "message_too_long";
     CHECK(nlohmann::json::parse(console::turn_line(reply)) == console::turn_json(reply));
     CHECK(nlohmann::json::parse(console::turn_line(reply))["safety"] == "crisis");
+}
+
+TEST_CASE("a character to escape is found at every place in a run of plain text", "[cli][json]") {
+    // Runs of plain text are checked 8 bytes at a time: put each kind of byte at each place
+    // of a longer run, across the word boundaries.
+    const std::vector<std::string> specials = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xff"};
+    const std::vector<std::string> plains = {" ", "~", "!", "[", "]"};
+    for (std::size_t at = 0; at < 25; ++at) {
+        for (const auto& special : specials) {
+            std::string text(25, 'a');
+            text.replace(at, 1, special);
+            std::string out;
+            json_writer::append_json_string(out, text);
+            CAPTURE(at, text, out);
+            const auto parsed = nlohmann::json::parse(out, nullptr, false);
+            REQUIRE_FALSE(parsed.is_discarded());
+            // Every byte but an invalid one comes back as it was; nothing raw below 0x20, nor DEL.
+            CHECK(parsed.get<std::string>() ==
+                  (special == "\xff" ? std::string(text).replace(at, 1, "\xEF\xBF\xBD") : text));
+            CHECK(std::none_of(out.begin(), out.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
+        }
+        for (const auto& same : plains) {
+            std::string text(25, 'a');
+            text.replace(at, 1, same);
+            std::string out;
+            json_writer::append_json_string(out, text);
+            CHECK(out == "\"" + text + "\"");
+        }
+    }
 }
 
 TEST_CASE("any bytes become valid JSON strings", "[cli][json]") {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include <utf8proc.h>
 
@@ -36,6 +37,19 @@ constexpr auto plain_bytes = [] {
 
 bool plain(char c) { return plain_bytes[static_cast<unsigned char>(c)]; }
 
+/// plain() for the 8 bytes at `p` at once (SWAR: a high bit per byte that is a control
+/// character, a quote, a backslash, DEL or from 0x80 — "Bit Twiddling Hacks", hasless and
+/// haszero, exact for "is there any").
+bool plain8(const char* p) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, sizeof x);
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    const std::uint64_t below_space = (x - ones * 0x20U) & ~x & highs;
+    return ((x & highs) | below_space | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\')) |
+            has_zero(x ^ (ones * 0x7FU))) == 0;
+}
+
 void append_special(std::string& out, unsigned char c) {
     switch (c) {
         case '"':
@@ -67,6 +81,7 @@ void append_json_string(std::string& out, std::string_view text) {
     while (i < text.size()) {
         // Copy a run of characters that need no escaping in one go.
         std::size_t run = i;
+        while (run + 8 <= text.size() && plain8(text.data() + run)) run += 8;
         while (run < text.size() && plain(text[run])) ++run;
         out.append(text.data() + i, run - i);
         i = run;

@@ -2,6 +2,7 @@
 
 #include "transcript_rows.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -207,6 +208,9 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
     db.exec("PRAGMA mmap_size = 268435456");
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
     db.exec("PRAGMA secure_delete = ON");
+    // A batch of turns runs under one savepoint (update_all), whose copies of the pages it
+    // changes would go to a temporary file past 64 KiB: keep them in memory.
+    db.exec("PRAGMA temp_store = MEMORY");
     return migrate(db);
 }
 
@@ -258,6 +262,8 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database, const std::str
       savepoint_(db_, "SAVEPOINT turn"),
       release_(db_, "RELEASE turn"),
       rollback_to_(db_, "ROLLBACK TO turn"),
+      savepoint_batch_(db_, "SAVEPOINT batch"),
+      rollback_to_batch_(db_, "ROLLBACK TO batch"),
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
       insert_line_(db_, insert_line_sql),
@@ -335,29 +341,38 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::take_c
     return read_row(user);
 }
 
-SqliteSessionStore::Applied SqliteSessionStore::apply(const std::string& user, const Turn& turn) {
+SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user, const Turn& turn) {
     auto row = take_cached(user);
     if (!row) throw StoreFailure{std::move(row.error())};
     const bool is_new = !row->has_value();
-    SessionState state = is_new ? SessionState{} : std::move(**row);
-    state.user = user;
-    TurnWrites writes;
-    turn(state, is_new, writes);
-    if (writes.forget) {
+    Computed computed{is_new ? SessionState{} : std::move(**row), {}};
+    computed.state.user = user;
+    turn(computed.state, is_new, computed.writes);
+    return computed;
+}
+
+void SqliteSessionStore::write(const std::string& user, const Computed& computed) {
+    if (computed.writes.forget) {
         cache_.erase(user);
         erase_rows(user);
-        return Applied{};
+        return;
     }
-    write_transcript(user, writes);
-    const bool erased_transcript = writes.erase_transcript;
+    write_transcript(user, computed.writes);
     upsert_.tryReset();
     const ResetOnExit reset(upsert_);
     upsert_.bind(1, user);
     upsert_.bind(2, SessionState::version);
-    upsert_.bind(3, serialize(state));
+    upsert_.bind(3, serialize(computed.state));
     upsert_.bind(4, unix_seconds());
     upsert_.exec();
-    return Applied{std::move(state), erased_transcript};
+}
+
+void SqliteSessionStore::committed(const std::string& user, Computed& computed) {
+    if (computed.writes.forget) {
+        cache_.erase(user);
+    } else {
+        remember(user, std::move(computed.state));
+    }
 }
 
 void SqliteSessionStore::remember(const std::string& user, SessionState state) {
@@ -374,10 +389,11 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
-    Applied applied;
+    Computed computed;
     try {
         // Whatever `turn` throws propagates, and `transaction` rolls back.
-        applied = apply(user, turn);
+        computed = compute(user, turn);
+        write(user, computed);
         transaction->commit();
     } catch (const StoreFailure& failure) {
         return tl::make_unexpected(failure.error);
@@ -385,56 +401,87 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
         cache_.erase(user);
         return tl::make_unexpected(to_store_error(error));
     }
-    if (applied.erased()) truncate_log();
-    if (applied.state) remember(user, std::move(*applied.state));
+    if (computed.erased()) truncate_log();
+    committed(user, computed);
     return {};
 }
 
+// A savepoint per turn would let a failing turn be undone alone, but it costs every turn:
+// two more statements, and a copy of each page the turn changes (a third of the batch's
+// instructions under load, docs/benchmarks.md). So a batch runs under one savepoint, and
+// only a failure pays:
+// - A turn that throws, or whose session cannot be read, has written nothing: it fails
+//   alone, and the batch goes on.
+// - A turn whose writes fail part-way may have left some of them: the batch's writes are
+//   rolled back to the savepoint, the computed writes of the turns before it carried out
+//   again, and from then on each turn's writes are under a savepoint of their own.
 std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::span<const UserTurn> turns) {
     const std::lock_guard lock(mutex_);
-    std::vector<tl::expected<void, StoreError>> results;
-    results.reserve(turns.size());
-    // Sessions the batch wrote, cached only once the batch is committed: a later turn of
-    // the same user in this batch reads its row (this connection sees its own writes).
-    std::vector<std::pair<const std::string*, std::optional<SessionState>>> written;
-    bool erased = false;  // someone was forgotten or withdrew consent: truncate the log
+    std::vector<tl::expected<void, StoreError>> results(turns.size());
+    // Each turn's session and writes, until the commit (none once the turn failed).
+    std::vector<std::optional<Computed>> computed(turns.size());
+    const auto fail = [&](std::size_t i, StoreError error) {
+        results[i] = tl::make_unexpected(std::move(error));
+        computed[i].reset();
+        cache_.erase(*turns[i].user);
+    };
+    // Carries out turn i's writes under a savepoint of their own: undone alone if they fail.
+    const auto write_alone = [&](std::size_t i) {
+        run(savepoint_);
+        try {
+            write(*turns[i].user, *computed[i]);
+            run(release_);
+            return;
+        } catch (const std::exception& error) {
+            fail(i, StoreError{error.what()});
+        }
+        run(rollback_to_);
+        run(release_);
+    };
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
         check_cache();  // once: nobody else can write while the batch holds the write lock
-        for (const auto& [user, turn] : turns) {
-            run(savepoint_);
+        run(savepoint_batch_);
+        bool guarded = false;  // a write failed: each turn's writes under a savepoint
+        for (std::size_t i = 0; i < turns.size(); ++i) {
+            const std::string& user = *turns[i].user;
             try {
-                Applied applied = apply(*user, *turn);
-                run(release_);
-                cache_.erase(*user);
-                erased = erased || applied.erased();
-                written.emplace_back(user, std::move(applied.state));
-                results.emplace_back();
-                continue;
+                computed[i] = compute(user, *turns[i].turn);
             } catch (const StoreFailure& failure) {
-                results.push_back(tl::make_unexpected(failure.error));
-            } catch (const SQLite::Exception& error) {
-                results.push_back(tl::make_unexpected(to_store_error(error)));
+                fail(i, failure.error);
+                continue;
             } catch (const std::exception& error) {
-                results.push_back(tl::make_unexpected(StoreError{error.what()}));
+                fail(i, StoreError{error.what()});
+                continue;
             }
-            // Undo this turn alone; ROLLBACK TO keeps the savepoint open, RELEASE ends it.
-            cache_.erase(*user);
-            run(rollback_to_);
-            run(release_);
+            if (guarded) {
+                write_alone(i);
+                continue;
+            }
+            try {
+                write(user, *computed[i]);
+            } catch (const std::exception& error) {
+                fail(i, StoreError{error.what()});
+                // Again, without the failed turn; should the same writes fail twice (the
+                // disk, not the turn), the batch fails as a whole.
+                run(rollback_to_batch_);
+                for (std::size_t j = 0; j < i; ++j) {
+                    if (computed[j]) write(*turns[j].user, *computed[j]);
+                }
+                guarded = true;
+            }
         }
         transaction.commit();
-    } catch (const SQLite::Exception& error) {
+    } catch (const std::exception& error) {
         for (const auto& [user, turn] : turns) cache_.erase(*user);
-        return std::vector<tl::expected<void, StoreError>>(turns.size(), tl::make_unexpected(to_store_error(error)));
+        return std::vector<tl::expected<void, StoreError>>(turns.size(), tl::make_unexpected(StoreError{error.what()}));
     }
     // In order: a later turn of the same person (a forget-me among them) has the last word.
-    for (auto& [user, state] : written) {
-        if (state) {
-            remember(*user, std::move(*state));
-        } else {
-            cache_.erase(*user);
-        }
+    bool erased = false;  // someone was forgotten or withdrew consent: truncate the log
+    for (std::size_t i = 0; i < turns.size(); ++i) {
+        if (!computed[i]) continue;
+        erased = erased || computed[i]->erased();
+        committed(*turns[i].user, *computed[i]);
     }
     if (erased) truncate_log();
     return results;
@@ -497,12 +544,21 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(c
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user) {
-    return erase_all(std::span<const std::string>(&user, 1));
+    const std::lock_guard lock(mutex_);
+    auto erased = erase_users(std::span<const std::string>(&user, 1));
+    if (erased) truncate_log();
+    return erased;
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase_all(std::span<const std::string> users) {
     if (users.empty()) return 0;
     const std::lock_guard lock(mutex_);
+    auto erased = erase_users(users);
+    if (erased) checkpointer_->request_truncate();
+    return erased;
+}
+
+tl::expected<int, StoreError> SqliteSessionStore::erase_users(std::span<const std::string> users) {
     for (const auto& user : users) cache_.erase(user);
     int erased = 0;
     try {
@@ -512,7 +568,6 @@ tl::expected<int, StoreError> SqliteSessionStore::erase_all(std::span<const std:
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
-    truncate_log();
     return erased;
 }
 

@@ -62,15 +62,18 @@ public:
     /// BEGIN IMMEDIATE, read and decode the row (a row that cannot be decoded is an error,
     /// never a fresh start), run `turn`, carry out its writes, upsert, COMMIT.
     tl::expected<void, StoreError> update(const std::string& user, const Turn& turn) override;
-    /// One BEGIN IMMEDIATE … COMMIT around all the turns, each inside its own SAVEPOINT
-    /// (a failing turn is rolled back to it alone). Sessions are cached after the COMMIT.
+    /// One BEGIN IMMEDIATE … COMMIT around all the turns: a turn that throws, or whose
+    /// writes fail, is undone alone (see update_all in the .cpp). Sessions are cached after
+    /// the COMMIT.
     std::vector<tl::expected<void, StoreError>> update_all(std::span<const UserTurn> turns) override;
     /// The decoded row, if any.
     tl::expected<std::optional<SessionState>, StoreError> load(const std::string& user) override;
     /// Deletes the user's rows from every table that holds any, then checkpoints and
     /// truncates the write-ahead log (best effort) so that no old copy stays in it.
     tl::expected<int, StoreError> erase(const std::string& user) override;
-    /// erase() for every user in one transaction, then one truncation of the log.
+    /// erase() for every user in one transaction; the log is truncated by the checkpointer's
+    /// thread soon after (WalCheckpointer::request_truncate: within about half a second,
+    /// shared with the erasures around it), not before this returns.
     tl::expected<int, StoreError> erase_all(std::span<const std::string> users) override;
     /// The session row and transcript lines, read in one snapshot.
     tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
@@ -101,21 +104,27 @@ private:
     struct StoreFailure {
         StoreError error;
     };
-    /// What one turn left to do once its transaction commits.
-    struct Applied {
-        std::optional<SessionState> state;  // to cache; none when the person was forgotten
-        bool erased_transcript = false;     // the turn withdrew consent
+    /// A turn that ran: the session it left and what it asked to write.
+    struct Computed {
+        SessionState state;
+        TurnWrites writes;
         /// Rows about the person were deleted: the log must be truncated after the commit.
-        [[nodiscard]] bool erased() const { return !state || erased_transcript; }
+        [[nodiscard]] bool erased() const { return writes.forget || writes.erase_transcript; }
     };
-    /// Inside a transaction, after check_cache(): reads the session, runs `turn`, carries out its writes. Throws
-    /// StoreFailure, SQLite::Exception, or whatever `turn` throws.
-    Applied apply(const std::string& user, const Turn& turn);
+    /// Inside a transaction, after check_cache(): reads the session and runs `turn` on it;
+    /// nothing is written. Throws StoreFailure, SQLite::Exception, or whatever `turn` throws.
+    Computed compute(const std::string& user, const Turn& turn);
+    /// Inside a transaction: carries out a computed turn's writes. Throws SQLite::Exception.
+    void write(const std::string& user, const Computed& computed);
+    /// After the commit: keeps the session the turn left decoded (none when it forgot the person).
+    void committed(const std::string& user, Computed& computed);
     /// Keeps a committed session decoded.
     void remember(const std::string& user, SessionState state);
     /// Inside a transaction; throw SQLite::Exception.
     void write_transcript(const std::string& user, const TurnWrites& writes);
     int erase_rows(const std::string& user);  // returns the sessions removed
+    /// Under the mutex: erase_rows() for each of `users` in one transaction.
+    tl::expected<int, StoreError> erase_users(std::span<const std::string> users);
     void truncate_log() noexcept;
 
     /// Decoding a row costs more than the rest of a turn, so sessions this connection
@@ -127,9 +136,11 @@ private:
     SQLite::Statement begin_;
     SQLite::Statement commit_;
     SQLite::Statement rollback_;
-    SQLite::Statement savepoint_;
+    SQLite::Statement savepoint_;  // around one turn's writes, once a batch had a failure
     SQLite::Statement release_;
     SQLite::Statement rollback_to_;
+    SQLite::Statement savepoint_batch_;  // around a batch's writes
+    SQLite::Statement rollback_to_batch_;
     SQLite::Statement select_;
     SQLite::Statement upsert_;
     SQLite::Statement insert_line_;

@@ -82,7 +82,8 @@ public:
     /// sees the session as the previous one left it. Each turn is all-or-nothing on its
     /// own: one that throws, or whose writes fail, is undone alone and its entry in the
     /// result holds the error (a throwing turn's message is its `what()`); the others are
-    /// kept. When the batch itself cannot be written (BEGIN or COMMIT fails), every entry
+    /// kept. When the batch itself cannot be written (BEGIN or COMMIT fails, or the SQLite
+    /// store cannot write the other turns again after undoing a failed one), every entry
     /// holds that error and nothing is kept. Returns one result per turn, in order.
     /// This implementation runs update() for each turn (each its own commit).
     virtual std::vector<tl::expected<void, StoreError>> update_all(std::span<const UserTurn> turns);
@@ -99,9 +100,12 @@ public:
     virtual tl::expected<int, StoreError> erase(const std::string& user) = 0;
 
     /// erase() for each of `users`, together: a server erases the sessions of the
-    /// connections that closed meanwhile in one go, paying for one commit (and one
-    /// truncation of the log) instead of one per person. Returns how many sessions were
-    /// erased; on an error, none of the SQLite store's erasures is kept.
+    /// connections that closed meanwhile in one go, paying for one commit instead of one
+    /// per person. Returns how many sessions were erased; on an error, none of the SQLite
+    /// store's erasures is kept. The rows are gone when it returns; the SQLite store
+    /// truncates its log soon after, on a thread of its own, for all the erasures of the
+    /// last half second together (erase() truncates it before returning: for a person who
+    /// asked to be forgotten).
     /// This implementation runs erase() for each user and stops at the first error.
     virtual tl::expected<int, StoreError> erase_all(std::span<const std::string> users);
 
