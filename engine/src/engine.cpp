@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "reframe/data_export.hpp"
 #include "reframe/explain.hpp"
 #include "turn_runner.hpp"
+#include "word_count.hpp"
 
 namespace reframe {
 namespace {
@@ -55,14 +57,9 @@ void pace(const FlowSet& set, Reply& reply) {
             reply.pauses_ms.push_back(0);
             continue;
         }
-        int words = 0;
-        bool in_word = false;
-        for (const char c : message) {
-            const bool space = c == ' ' || c == '\n' || c == '\t';
-            if (!space && !in_word) ++words;
-            in_word = !space;
-        }
-        reply.pauses_ms.push_back(std::clamp(words * set.pace_ms_per_word, set.pace_min_ms, set.pace_max_ms));
+        const auto words = static_cast<std::int64_t>(count_words(message));
+        reply.pauses_ms.push_back(
+            static_cast<int>(std::clamp<std::int64_t>(words * set.pace_ms_per_word, set.pace_min_ms, set.pace_max_ms)));
     }
 }
 
