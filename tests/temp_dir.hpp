@@ -3,13 +3,11 @@
 // everything in it when the test ends.
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 
 namespace reframe::testing {
 
@@ -48,17 +46,6 @@ inline std::uintmax_t size_or_zero(const std::filesystem::path& path) {
     std::error_code error;
     const auto size = std::filesystem::file_size(path, error);
     return error ? 0 : size;
-}
-
-/// Waits up to `limit` for the file at `path` to be empty or gone (a write-ahead log that
-/// another thread truncates); true once it is.
-inline bool emptied_within(const std::filesystem::path& path, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (size_or_zero(path) != 0) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
 }
 
 /// Everything in the file at `path`; empty when there is none.

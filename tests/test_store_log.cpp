@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -16,11 +15,9 @@
 #include "reframe/session_store.hpp"
 #include "sqlite_session_store.hpp"
 #include "temp_dir.hpp"
-#include "wal_checkpointer.hpp"
 
 using namespace reframe;
 using reframe::testing::size_or_zero;
-using reframe::testing::slurp;
 using reframe::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -41,23 +38,6 @@ SessionStore::Turn long_line_turn(std::int64_t at) {
 }
 
 fs::path wal_of(const fs::path& db) { return fs::path(db.string() + "-wal"); }
-
-/// A turn that writes `words` into the transcript.
-SessionStore::Turn saying(std::string words) {
-    return [words = std::move(words)](SessionState& state, bool, TurnWrites& writes) {
-        ++state.turns;
-        writes.transcript.push_back(TranscriptLine{1, state.turns, "person", words});
-    };
-}
-
-/// Waits for the log of `db` to be truncated (by the checkpointer's thread).
-bool log_truncated_soon(const fs::path& db) {
-    return reframe::testing::emptied_within(wal_of(db), std::chrono::seconds(10));
-}
-
-bool in_files(const fs::path& db, const std::string& words) {
-    return (slurp(db) + slurp(wal_of(db))).find(words) != std::string::npos;
-}
 
 }  // namespace
 
@@ -247,66 +227,4 @@ TEST_CASE("withdrawing consent truncates the log, as forgetting someone does", "
     auto data = store->export_data(ana);
     REQUIRE(data);
     CHECK(data->transcript.empty());
-}
-
-TEST_CASE("after erase_all the checkpointer truncates the log soon, leaving no copy of the erased rows",
-          "[store][batch][privacy]") {
-    TempDir dir;
-    const auto path = dir.file("sessions.db");
-    auto store = open_file(path, {});
-    REQUIRE(store->update("ana", saying("my neighbour Evangelina")));
-    REQUIRE(store->update("ben", saying("the quince jam")));
-    REQUIRE(in_files(path, "Evangelina"));
-    const std::vector<std::string> leaving{"ana"};
-    auto erased = store->erase_all(leaving);
-    REQUIRE(erased);
-    CHECK(*erased == 1);
-    CHECK(log_truncated_soon(path));
-    CHECK_FALSE(in_files(path, "Evangelina"));
-    CHECK(in_files(path, "quince"));  // ben's rows stay, folded into the database file
-}
-
-TEST_CASE("erasures close together share one truncation of the log", "[store][batch][privacy]") {
-    TempDir dir;
-    const auto path = dir.file("sessions.db");
-    // No background checkpoint is asked for by the commits: every run is a truncation.
-    auto store = open_file(path, {.background_every = 1'000'000, .ceiling = 1'000'000});
-    const auto start = std::chrono::steady_clock::now();
-    constexpr int erasures = 20;
-    for (int i = 0; i < erasures; ++i) {
-        const std::vector<std::string> person{"person-" + std::to_string(i)};
-        REQUIRE(store->update(person.front(), long_line_turn(i)));
-        REQUIRE(store->erase_all(person));
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // connections closing one by one
-    }
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    REQUIRE(log_truncated_soon(path));
-    const auto runs = store->background_checkpoints();
-    CAPTURE(runs, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
-    // The first at once, then at most one an interval, and the one still asked for.
-    CHECK(runs >= 1);
-    CHECK(runs <= static_cast<std::uint64_t>(2 + elapsed / WalCheckpointer::truncate_interval));
-    CHECK(runs < erasures);
-}
-
-TEST_CASE("a truncation still waiting when the store closes runs before it closes", "[store][batch][privacy]") {
-    TempDir dir;
-    const auto path = dir.file("sessions.db");
-    // Another connection keeps the file open, so that the store's own close (the last
-    // connection's) does not fold in and delete the log by itself.
-    std::optional<SQLite::Database> other;
-    {
-        auto store = open_file(path, {});
-        other.emplace(path.string(), SQLite::OPEN_READWRITE);
-        CHECK(other->execAndGet("SELECT count(*) FROM sessions").getInt() == 0);
-        const std::vector<std::string> ana{"ana"}, ben{"ben"};
-        REQUIRE(store->update("ana", long_line_turn(1)));
-        REQUIRE(store->erase_all(ana));  // none ran before: truncated at once
-        REQUIRE(log_truncated_soon(path));
-        REQUIRE(store->update("ben", saying("my neighbour Evangelina")));
-        REQUIRE(in_files(path, "Evangelina"));
-        REQUIRE(store->erase_all(ben));  // within the interval: waits for it
-    }
-    REQUIRE(other);
-    CHECK_FALSE(in_files(path, "Evangelina"));
 }

@@ -68,6 +68,20 @@ TEST_CASE("a character to escape is found at every place in a run of plain text"
     }
 }
 
+TEST_CASE("every byte value is told plain or not at every place of a 16-byte run", "[cli][json]") {
+    const auto plain = [](unsigned c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
+    for (unsigned c = 0; c < 256; ++c) {
+        for (std::size_t at = 0; at < 16; ++at) {
+            std::string text(16, 'a');
+            text[at] = static_cast<char>(c);
+            std::string out;
+            json_writer::append_json_string(out, text);
+            CAPTURE(c, at);
+            CHECK((out == "\"" + text + "\"") == plain(c));
+        }
+    }
+}
+
 TEST_CASE("any bytes become valid JSON strings", "[cli][json]") {
     std::mt19937 rng(42);
     for (int i = 0; i < 2000; ++i) {

@@ -470,10 +470,7 @@ tl::expected<std::string, EngineError> Engine::export_data(const std::string& us
 }
 
 tl::expected<bool, EngineError> Engine::forget(const std::string& user) {
-    if (user.empty()) return tl::unexpected(EngineError{"user id must not be empty"});
-    auto erased = impl_->store->erase(user);
-    if (!erased) return tl::unexpected(EngineError{"session store: " + erased.error().message});
-    return *erased > 0;
+    return forget_all(std::span<const std::string>(&user, 1)).map([](int erased) { return erased > 0; });
 }
 
 tl::expected<int, EngineError> Engine::forget_all(std::span<const std::string> users) {

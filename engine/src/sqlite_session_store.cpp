@@ -209,7 +209,8 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
     db.exec("PRAGMA secure_delete = ON");
     // A batch of turns runs under one savepoint (update_all), whose copies of the pages it
-    // changes would go to a temporary file past 64 KiB: keep them in memory.
+    // changes would go to a temporary file past 64 KiB: keep them in memory. (SQLite's other
+    // temporary tables and indexes too: a migration's sort of a large database uses memory.)
     db.exec("PRAGMA temp_store = MEMORY");
     return migrate(db);
 }
@@ -407,11 +408,12 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
 }
 
 // A savepoint per turn would let a failing turn be undone alone, but it costs every turn:
-// two more statements, and a copy of each page the turn changes (a third of the batch's
+// two more statements, and a copy of each page the turn changes (11% of the batch's
 // instructions under load, docs/benchmarks.md). So a batch runs under one savepoint, and
 // only a failure pays:
 // - A turn that throws, or whose session cannot be read, has written nothing: it fails
-//   alone, and the batch goes on.
+//   alone, and the batch goes on — unless the error ended SQLite's transaction (an I/O
+//   error, memory): then the whole batch fails, as nothing of it can be committed.
 // - A turn whose writes fail part-way may have left some of them: the batch's writes are
 //   rolled back to the savepoint, the computed writes of the turns before it carried out
 //   again, and from then on each turn's writes are under a savepoint of their own.
@@ -438,6 +440,13 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
         run(rollback_to_);
         run(release_);
     };
+    // Some errors (I/O, memory) make SQLite roll back the whole transaction: the statements
+    // after them would each commit on their own.
+    const auto still_in_transaction = [this] {
+        if (sqlite3_get_autocommit(db_.getHandle()) != 0) {
+            throw SQLite::Exception("the batch's transaction was rolled back", SQLITE_ABORT);
+        }
+    };
     try {
         ImmediateTransaction transaction(begin_, commit_, rollback_);
         check_cache();  // once: nobody else can write while the batch holds the write lock
@@ -449,9 +458,11 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
                 computed[i] = compute(user, *turns[i].turn);
             } catch (const StoreFailure& failure) {
                 fail(i, failure.error);
+                still_in_transaction();
                 continue;
             } catch (const std::exception& error) {
                 fail(i, StoreError{error.what()});
+                still_in_transaction();
                 continue;
             }
             if (guarded) {
@@ -544,21 +555,12 @@ tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(c
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase(const std::string& user) {
-    const std::lock_guard lock(mutex_);
-    auto erased = erase_users(std::span<const std::string>(&user, 1));
-    if (erased) truncate_log();
-    return erased;
+    return erase_all(std::span<const std::string>(&user, 1));
 }
 
 tl::expected<int, StoreError> SqliteSessionStore::erase_all(std::span<const std::string> users) {
     if (users.empty()) return 0;
     const std::lock_guard lock(mutex_);
-    auto erased = erase_users(users);
-    if (erased) checkpointer_->request_truncate();
-    return erased;
-}
-
-tl::expected<int, StoreError> SqliteSessionStore::erase_users(std::span<const std::string> users) {
     for (const auto& user : users) cache_.erase(user);
     int erased = 0;
     try {
@@ -568,6 +570,7 @@ tl::expected<int, StoreError> SqliteSessionStore::erase_users(std::span<const st
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
+    truncate_log();
     return erased;
 }
 

@@ -71,9 +71,7 @@ public:
     /// Deletes the user's rows from every table that holds any, then checkpoints and
     /// truncates the write-ahead log (best effort) so that no old copy stays in it.
     tl::expected<int, StoreError> erase(const std::string& user) override;
-    /// erase() for every user in one transaction; the log is truncated by the checkpointer's
-    /// thread soon after (WalCheckpointer::request_truncate: within about half a second,
-    /// shared with the erasures around it), not before this returns.
+    /// erase() for every user in one transaction, then one truncation of the log.
     tl::expected<int, StoreError> erase_all(std::span<const std::string> users) override;
     /// The session row and transcript lines, read in one snapshot.
     tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
@@ -123,8 +121,6 @@ private:
     /// Inside a transaction; throw SQLite::Exception.
     void write_transcript(const std::string& user, const TurnWrites& writes);
     int erase_rows(const std::string& user);  // returns the sessions removed
-    /// Under the mutex: erase_rows() for each of `users` in one transaction.
-    tl::expected<int, StoreError> erase_users(std::span<const std::string> users);
     void truncate_log() noexcept;
 
     /// Decoding a row costs more than the rest of a turn, so sessions this connection

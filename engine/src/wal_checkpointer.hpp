@@ -5,19 +5,13 @@
 /// runs inside a commit, on the committing thread: under load that stalled every turn
 /// waiting for the batch (docs/benchmarks.md).
 ///
-/// Checkpoints asked for with request() are PASSIVE: they copy what no reader needs any
-/// more and never wait for the writer, nor hold up its commits. The writer restarts the log
-/// from its beginning on its own, at the first commit after a checkpoint has copied all of
-/// it. The writer waits for a checkpoint in progress only when it must run one itself
-/// (pause()).
+/// Checkpoints here are PASSIVE: they copy what no reader needs any more and never wait
+/// for the writer, nor hold up its commits. The writer restarts the log from its beginning
+/// on its own, at the first commit after a checkpoint has copied all of it. The writer
+/// waits for a checkpoint in progress only when it must run one itself (pause()).
 ///
-/// request_truncate() asks for a TRUNCATE checkpoint instead: everything folded in, the
-/// database file synced and the log cut to zero bytes, so that no old copy of an erased row
-/// stays in it. It waits for the writer (SQLite's busy handler) and holds up its commits
-/// while it runs; requests share one run, at most one per truncate_interval.
-///
-/// Thread-safety: request(), request_truncate() and pause() may be called from any thread;
-/// the connection is used by the checkpointer's thread only.
+/// Thread-safety: request() and pause() may be called from any thread; the connection is
+/// used by the checkpointer's thread only.
 
 #include <chrono>
 #include <condition_variable>
@@ -44,20 +38,12 @@ public:
     /// Asks for a checkpoint. Never blocks: requests made while one runs are served by one
     /// more checkpoint after it.
     void request();
-    /// Asks for the log to be folded in and truncated: at once if none was truncated in the
-    /// last truncate_interval, else when that interval is over (requests meanwhile share
-    /// that one run). Never blocks. One still pending when the checkpointer stops runs
-    /// before its thread ends.
-    void request_truncate();
     /// Waits for a checkpoint in progress to end and keeps the next from starting while the
     /// returned lock is held: for a checkpoint the caller must run itself (a TRUNCATE after
     /// erasing someone must not find the log busy).
     [[nodiscard]] std::unique_lock<std::mutex> pause();
     /// Checkpoints run so far, failed ones included (for tests).
     [[nodiscard]] std::uint64_t runs();
-
-    /// Truncations requested with request_truncate() run at most this often.
-    static constexpr std::chrono::milliseconds truncate_interval{500};
 
 private:
     /// A checkpoint that found a lock taken is tried again this often, at most this many
@@ -68,20 +54,16 @@ private:
     void run();
     /// On the thread: makes the connection open the log, once. Throws SQLite::Exception.
     void open_log();
-    /// On the thread: one checkpoint; SQLite's result code.
-    int checkpoint(bool truncate);
 
     SQLite::Database db_;
     std::mutex checkpointing_;  // held for each checkpoint; pause() takes it
     std::mutex mutex_;          // guards the fields below
     std::condition_variable wake_;
     bool requested_ = false;
-    bool truncate_requested_ = false;
     bool stopping_ = false;
     std::uint64_t runs_ = 0;
-    bool log_open_ = false;                                  // the thread's own
-    std::chrono::steady_clock::time_point last_truncate_{};  // the thread's own
-    std::thread thread_;                                     // last: started once everything above is ready
+    bool log_open_ = false;  // the thread's own
+    std::thread thread_;     // last: started once everything above is ready
 };
 
 }  // namespace reframe

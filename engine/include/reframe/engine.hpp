@@ -140,14 +140,12 @@ public:
     /// Everything stored about `user`, as the JSON document of data_export.hpp.
     tl::expected<std::string, EngineError> export_data(const std::string& user);
 
-    /// Erases every row about `user` (a person who asked, an operator's `data forget`);
-    /// true when there was a session. The SQLite store's log is truncated before it returns.
+    /// Erases every row about `user`; true when there was a session.
     tl::expected<bool, EngineError> forget(const std::string& user);
 
     /// forget() for several people at once (the sessions of connections that closed): in
-    /// the SQLite store one commit, all or nothing, and the log truncated soon after rather
-    /// than before it returns (SessionStore::erase_all). Returns how many of them had a
-    /// session; an empty id refuses the whole call.
+    /// the SQLite store one commit, all or nothing. Returns how many of them had a session;
+    /// an empty id refuses the whole call.
     tl::expected<int, EngineError> forget_all(std::span<const std::string> users);
 
     /// Erases transcript lines older than the flows' `transcript_days`; returns how many.

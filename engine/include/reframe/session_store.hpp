@@ -100,12 +100,9 @@ public:
     virtual tl::expected<int, StoreError> erase(const std::string& user) = 0;
 
     /// erase() for each of `users`, together: a server erases the sessions of the
-    /// connections that closed meanwhile in one go, paying for one commit instead of one
-    /// per person. Returns how many sessions were erased; on an error, none of the SQLite
-    /// store's erasures is kept. The rows are gone when it returns; the SQLite store
-    /// truncates its log soon after, on a thread of its own, for all the erasures of the
-    /// last half second together (erase() truncates it before returning: for a person who
-    /// asked to be forgotten).
+    /// connections that closed meanwhile in one go, paying for one commit (and one
+    /// truncation of the log) instead of one per person. Returns how many sessions were
+    /// erased; on an error, none of the SQLite store's erasures is kept.
     /// This implementation runs erase() for each user and stops at the first error.
     virtual tl::expected<int, StoreError> erase_all(std::span<const std::string> users);
 
