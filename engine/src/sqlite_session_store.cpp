@@ -2,7 +2,6 @@
 
 #include "transcript_rows.hpp"
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
