@@ -2,9 +2,10 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 
 #include <utf8proc.h>
+
+#include "swar.hpp"
 
 namespace reframe {
 namespace {
@@ -37,17 +38,12 @@ constexpr auto plain_bytes = [] {
 
 bool plain(char c) { return plain_bytes[static_cast<unsigned char>(c)]; }
 
-/// plain() for the 8 bytes at `p` at once (SWAR: a high bit per byte that is a control
-/// character, a quote, a backslash, DEL or from 0x80 — "Bit Twiddling Hacks", hasless and
-/// haszero, exact for "is there any").
+/// plain() for the 8 bytes at `p` at once: none is a control character, a quote, a
+/// backslash, DEL or from 0x80.
 bool plain8(const char* p) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    std::uint64_t x = 0;
-    std::memcpy(&x, p, sizeof x);
-    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    const std::uint64_t below_space = (x - ones * 0x20U) & ~x & highs;
-    return ((x & highs) | below_space | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\')) |
-            has_zero(x ^ (ones * 0x7FU))) == 0;
+    const std::uint64_t x = swar::load8(p);
+    return ((x & swar::highs) | swar::bytes_below(x, 0x20) | swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\') |
+            swar::bytes_equal(x, 0x7F)) == 0;
 }
 
 void append_special(std::string& out, unsigned char c) {

@@ -2,23 +2,13 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
+
+#include "swar.hpp"
 
 namespace reframe {
 namespace {
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t'; }
-
-constexpr std::uint64_t ones = 0x0101010101010101ULL;
-constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
-constexpr std::uint64_t highs = ~lows;
-
-/// A high bit in each byte of `x` that equals `c` (exact per byte, no borrow between bytes:
-/// "Bit Twiddling Hacks", determine if a word has a byte equal to n).
-constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) {
-    const std::uint64_t t = x ^ (ones * c);
-    return ~(((t & lows) + lows) | t) & highs;
-}
 
 }  // namespace
 
@@ -28,13 +18,13 @@ std::size_t count_words(std::string_view text) noexcept {
     std::size_t i = 0;
     if constexpr (std::endian::native == std::endian::little) {
         for (; i + 8 <= text.size(); i += 8) {
-            std::uint64_t x = 0;
-            std::memcpy(&x, text.data() + i, sizeof x);
+            const std::uint64_t x = swar::load8(text.data() + i);
+            using swar::bytes_equal;
             const std::uint64_t space = bytes_equal(x, ' ') | bytes_equal(x, '\n') | bytes_equal(x, '\t');
             // Byte k follows byte k - 1, one byte lower: a word starts where a byte that is
             // not a space follows one that is.
             const std::uint64_t follows_space = (space << 8U) | (after_space ? 0x80U : 0U);
-            words += static_cast<std::size_t>(std::popcount(~space & highs & follows_space));
+            words += static_cast<std::size_t>(std::popcount(~space & swar::highs & follows_space));
             after_space = (space >> 63U) != 0;
         }
     }
