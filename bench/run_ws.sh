@@ -6,8 +6,12 @@
 #   - a Node `ws` echo server (bench/peers/ws_echo.js): the loopback ceiling.
 # For each of LOADS connections: every connection sends SAYS say frames one after another,
 # each after the previous reply; then IDLE connections are opened and held. Each server is
-# started fresh for each run, so its peak RSS (VmHWM) belongs to that run. Prints one JSON
-# line per run and the reframe/echo ratios; docs/benchmarks.md records them.
+# started fresh for each run, so its peak RSS (VmHWM) belongs to that run.
+# Each load runs PAIRS times on each server, one right after the other, the order
+# alternating: this machine's speed drifts by a fifth from one second to the next, so one
+# pair's ratio says little. Prints one JSON line per run, then bench/ws_summary.py's line per
+# load: the median of the pairs' reframe/echo ratios and their range (docs/benchmarks.md
+# records them). Exits 1 when any run lost, duplicated or failed a say.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${REFRAME_BENCH_BUILD_DIR:-build-release}"
@@ -15,6 +19,8 @@ build_type="${REFRAME_BENCH_BUILD_TYPE:-Release}"
 loads="${LOADS:-1000 5000}"
 idle="${IDLE:-10000}"
 says="${SAYS:-20}"
+pairs="${PAIRS:-5}"
+[[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: PAIRS must be a whole number above 0, not \"$pairs\"" >&2; exit 2; }
 threads="${CLIENT_THREADS:-2}"
 out=bench/out
 mkdir -p "$out"
@@ -91,23 +97,26 @@ run_one() {  # START LABEL ARGS…
   stop_server
 }
 
-ratio() {  # the last two lines of ws_runs.jsonl: reframe, then the echo server
-  tail -n 2 "$out/ws_runs.jsonl" | python3 -c '
-import json, sys
-r, e = (json.loads(line) for line in sys.stdin)
-rate = r["msgs_per_s"] / e["msgs_per_s"] if e["msgs_per_s"] else 0
-rss = r["server_peak_rss_kib"] / e["server_peak_rss_kib"] if e["server_peak_rss_kib"] else 0
-print(json.dumps({"ratio": "reframe/echo", "mode": r["mode"], "connections": r["connections"],
-                  "msgs_per_s": round(rate, 2), "peak_rss": round(rss, 2)}))'
+pair() {  # N LOAD-ARGS…: N pairs, reframe first in odd ones, the echo server first in even ones
+  local n=$1
+  shift
+  for i in $(seq "$n"); do
+    if [ $((i % 2)) = 1 ]; then
+      run_one start_reframe reframe "$@"
+      run_one start_echo node-ws-echo "$@"
+    else
+      run_one start_echo node-ws-echo "$@"
+      run_one start_reframe reframe "$@"
+    fi
+  done
 }
 
 : > "$out/ws_runs.jsonl"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $loads; do
-  run_one start_reframe reframe --connections "$n" --says "$says"
-  run_one start_echo node-ws-echo --connections "$n" --says "$says"
-  ratio
+  pair "$pairs" --connections "$n" --says "$says"
 done
-run_one start_reframe reframe --connections "$idle" --idle --hold 5
-run_one start_echo node-ws-echo --connections "$idle" --idle --hold 5
-ratio
+# Memory is steady from one run to the next: one pair.
+pair 1 --connections "$idle" --idle --hold 5
+echo "summary (median of $pairs pairs a load):"
+python3 bench/ws_summary.py "$out/ws_runs.jsonl"
