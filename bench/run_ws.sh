@@ -11,7 +11,8 @@
 # alternating: this machine's speed drifts by a fifth from one second to the next, so one
 # pair's ratio says little. Prints one JSON line per run, then bench/ws_summary.py's line per
 # load: the median of the pairs' reframe/echo ratios and their range (docs/benchmarks.md
-# records them). Exits 1 when any run lost, duplicated or failed a say.
+# records them). Exits non-zero when any run lost, duplicated or failed a say, or ws_load
+# failed, or the runs do not pair up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${REFRAME_BENCH_BUILD_DIR:-build-release}"
@@ -56,6 +57,7 @@ YAML
 
 server_pid=""
 server_port=""
+failed_runs=0
 
 # Starts a server in the background and waits until it prints its port.
 wait_port() {  # LOG PATTERN
@@ -92,13 +94,17 @@ run_one() {  # START LABEL ARGS…
   local start=$1 label=$2
   shift 2
   "$start"
-  "$load" --target "127.0.0.1:$server_port" --server-pid "$server_pid" --threads "$threads" --label "$label" "$@" \
-    | tee -a "$out/ws_runs.jsonl" || true
+  # A run that fails still lets the others go on; the script exits 1 at the end.
+  if ! "$load" --target "127.0.0.1:$server_port" --server-pid "$server_pid" --threads "$threads" --label "$label" "$@" \
+    | tee -a "$out/ws_runs.jsonl"; then
+    echo "run_ws: the $label run ($*) failed" >&2
+    failed_runs=$((failed_runs + 1))
+  fi
   stop_server
 }
 
 pair() {  # N LOAD-ARGS…: N pairs, reframe first in odd ones, the echo server first in even ones
-  local n=$1
+  local n=$1 i
   shift
   for i in $(seq "$n"); do
     if [ $((i % 2)) = 1 ]; then
@@ -118,5 +124,11 @@ for n in $loads; do
 done
 # Memory is steady from one run to the next: one pair.
 pair 1 --connections "$idle" --idle --hold 5
-echo "summary (median of $pairs pairs a load):"
-python3 bench/ws_summary.py "$out/ws_runs.jsonl"
+echo "summary (the median of $pairs pairs a load; one pair for the idle connections):"
+status=0
+python3 bench/ws_summary.py "$out/ws_runs.jsonl" || status=$?
+if [ "$failed_runs" -gt 0 ]; then
+  echo "run_ws: $failed_runs run(s) of ws_load failed (see above)" >&2
+  status=1
+fi
+test "$status" -eq 0  # the exit status: 1 when anything above failed

@@ -7,7 +7,9 @@ One pair says little on a machine whose speed drifts by a fifth from one second 
 the median of the pairs' ratios is the figure, with their range beside it.
 
 Prints one JSON line per load. Exits 1 when any run lost, duplicated or failed a say, or a
-load has no complete pair: such a figure would mean nothing.
+load's reframe and echo runs do not pair up (a run that printed nothing would shift every
+later pair), or a pair has no figure to divide by: such a figure would mean nothing. Exits 2
+when the file cannot be read as ws_load's lines.
 
 usage: ws_summary.py RUNS.jsonl
 """
@@ -17,47 +19,89 @@ import statistics
 import sys
 
 REFRAME, ECHO = "reframe", "node-ws-echo"
+FAULTS = ("failed", "lost", "duplicates", "errors")
+REQUIRED = ("label", "mode", "connections", "msgs_per_s", "p50_us", "p99_us", "server_peak_rss_kib") + FAULTS
+
+
+class BadInput(Exception):
+    """A line that is not one of ws_load's runs."""
+
+
+def check(run, number):
+    if not isinstance(run, dict):
+        raise BadInput(f"line {number} is not a JSON object")
+    for key in REQUIRED:
+        if key not in run:
+            raise BadInput(f"line {number} lacks {key!r}")
+    for key in REQUIRED[3:]:
+        if not isinstance(run[key], (int, float)) or isinstance(run[key], bool):
+            raise BadInput(f"line {number}: {key!r} is not a number")
+    return run
 
 
 def clean(run):
-    return all(run.get(key, 0) == 0 for key in ("failed", "lost", "duplicates", "errors"))
+    return all(run[key] == 0 for key in FAULTS)
 
 
 def median(values):
-    return statistics.median(values) if values else 0
+    return statistics.median(values)
+
+
+def ratios_of(pairs, key):
+    """Each pair's reframe/echo ratio of `key`; None when an echo figure is 0."""
+    if any(e[key] <= 0 for _, e in pairs):
+        return None
+    return [r[key] / e[key] for r, e in pairs]
 
 
 def summarise(runs):
-    """(lines, ok): one summary per load, in the order the loads first appear."""
-    loads = {}
+    """(lines, problems): one summary per load, in the order the loads first appear, and
+    what makes the figures unusable (empty when there is nothing)."""
+    loads, problems = {}, []
     for run in runs:
-        key = (run["mode"], run["connections"])
-        loads.setdefault(key, {REFRAME: [], ECHO: []}).setdefault(run["label"], []).append(run)
-    lines, ok = [], all(clean(run) for run in runs)
-    for (mode, connections), by_label in loads.items():
-        pairs = list(zip(by_label[REFRAME], by_label[ECHO]))
-        if not pairs:
-            ok = False
-            lines.append({"mode": mode, "connections": connections, "error": "no reframe/echo pair"})
+        if run["label"] not in (REFRAME, ECHO):
+            problems.append(f"a run labelled {run['label']!r} is neither {REFRAME} nor {ECHO}")
             continue
-        line = {"mode": mode, "connections": connections, "pairs": len(pairs)}
+        key = (run["mode"], run["connections"])
+        loads.setdefault(key, {REFRAME: [], ECHO: []})[run["label"]].append(run)
+    lines = []
+    for (mode, connections), by_label in loads.items():
+        name = f"{mode} x {connections}"
+        reframe, echo = by_label[REFRAME], by_label[ECHO]
+        line = {"mode": mode, "connections": connections}
+        if len(reframe) != len(echo) or not reframe:
+            problems.append(f"{name}: {len(reframe)} reframe runs against {len(echo)} echo runs")
+            line["error"] = "the reframe and echo runs do not pair up"
+            lines.append(line)
+            continue
+        pairs = list(zip(reframe, echo))
+        line["pairs"] = len(pairs)
+        ratio_key = "server_peak_rss_kib" if mode == "idle" else "msgs_per_s"
+        ratios = ratios_of(pairs, ratio_key)
+        if ratios is None:
+            problems.append(f"{name}: an echo run has {ratio_key} 0")
+            line["error"] = f"an echo run has {ratio_key} 0"
+            lines.append(line)
+            continue
         if mode == "idle":
-            ratios = [r["server_peak_rss_kib"] / e["server_peak_rss_kib"] for r, e in pairs if e["server_peak_rss_kib"]]
-            line["reframe_peak_rss_kib"] = median([r["server_peak_rss_kib"] for r, _ in pairs])
-            line["echo_peak_rss_kib"] = median([e["server_peak_rss_kib"] for _, e in pairs])
+            line["reframe_peak_rss_kib"] = max(r["server_peak_rss_kib"] for r in reframe)
+            line["echo_peak_rss_kib"] = max(e["server_peak_rss_kib"] for e in echo)
             line["rss_ratio"] = round(median(ratios), 2)
         else:
-            ratios = [r["msgs_per_s"] / e["msgs_per_s"] for r, e in pairs if e["msgs_per_s"]]
-            line["reframe_msgs_per_s"] = median([r["msgs_per_s"] for r, _ in pairs])
-            line["echo_msgs_per_s"] = median([e["msgs_per_s"] for _, e in pairs])
+            line["reframe_msgs_per_s"] = median([r["msgs_per_s"] for r in reframe])
+            line["echo_msgs_per_s"] = median([e["msgs_per_s"] for e in echo])
             line["ratio"] = round(median(ratios), 2)
-            line["ratio_range"] = [round(min(ratios), 2), round(max(ratios), 2)] if ratios else []
-            line["reframe_p50_us"] = median([r["p50_us"] for r, _ in pairs])
-            line["reframe_p99_us"] = median([r["p99_us"] for r, _ in pairs])
-            line["reframe_peak_rss_kib"] = max(r["server_peak_rss_kib"] for r, _ in pairs)
-        line["every_say_answered_once"] = all(clean(run) for pair in pairs for run in pair)
+            line["ratio_range"] = [round(min(ratios), 2), round(max(ratios), 2)]
+            line["reframe_p50_us"] = median([r["p50_us"] for r in reframe])
+            line["reframe_p99_us"] = median([r["p99_us"] for r in reframe])
+            line["reframe_peak_rss_kib"] = max(r["server_peak_rss_kib"] for r in reframe)
+        faulty = [run for run in reframe + echo if not clean(run)]
+        line["every_say_answered_once"] = not faulty
+        for run in faulty:
+            faults = ", ".join(f"{run[key]} {key}" for key in FAULTS if run[key])
+            problems.append(f"{name}: a {run['label']} run had {faults}")
         lines.append(line)
-    return lines, ok
+    return lines, problems
 
 
 def main(argv):
@@ -66,23 +110,19 @@ def main(argv):
         return 2
     try:
         with open(argv[1], encoding="utf-8") as file:
-            runs = [json.loads(line) for line in file if line.strip()]
-    except (OSError, ValueError) as error:
+            runs = [check(json.loads(line), number) for number, line in enumerate(file, 1) if line.strip()]
+    except (OSError, ValueError, BadInput) as error:
         print(f"ws_summary: cannot read {argv[1]}: {error}", file=sys.stderr)
         return 2
     if not runs:
         print(f"ws_summary: {argv[1]} holds no runs", file=sys.stderr)
         return 1
-    try:
-        lines, ok = summarise(runs)
-    except KeyError as error:
-        print(f"ws_summary: a run in {argv[1]} lacks {error}", file=sys.stderr)
-        return 2
+    lines, problems = summarise(runs)
     for line in lines:
         print(json.dumps(line))
-    if not ok:
-        print("ws_summary: a run lost, duplicated or failed says, or a load has no pair", file=sys.stderr)
-    return 0 if ok else 1
+    for problem in problems:
+        print(f"ws_summary: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
