@@ -15,6 +15,7 @@
 #include "reframe/data_export.hpp"
 #include "reframe/engine.hpp"
 #include "reframe/loader.hpp"
+#include "stored_lines.hpp"
 #include "temp_dir.hpp"
 
 using namespace reframe;
@@ -79,14 +80,10 @@ std::int64_t rows_about(const std::string& db_path, const std::string& user) {
     return rows;
 }
 
-/// Transcript lines about `user` (a row holds one turn's lines).
+/// Transcript lines about `user`: in rows, and waiting in the session row.
 std::int64_t transcript_lines(const std::string& db_path, const std::string& user) {
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    SQLite::Statement count(
-        db, "SELECT coalesce(sum(json_array_length(lines)), 0) FROM transcript_turns WHERE user_id = ?");
-    count.bind(1, user);
-    REQUIRE(count.executeStep());
-    return count.getColumn(0).getInt64();
+    return stored_line_count(db, user);
 }
 
 const std::string distinctive = "my sister Philippa found me crying over the unwashed casserole dish";
@@ -130,14 +127,10 @@ TEST_CASE("without consent no transcript is kept; with it, both sides are", "[pr
     CHECK(transcript_lines(d.db, "agrees") == 0);  // the turn that grants is not recorded
     const auto reply = d.say("agrees", distinctive);
     SQLite::Database db(d.db, SQLite::OPEN_READONLY);
-    SQLite::Statement lines(db,
-                            "SELECT json_extract(l.value, '$[2]'), json_extract(l.value, '$[3]'),"
-                            " json_extract(l.value, '$[0]') FROM transcript_turns t, json_each(t.lines) l"
-                            " WHERE t.user_id = 'agrees' ORDER BY t.id, l.key");
     std::vector<std::pair<std::string, std::string>> got;
-    while (lines.executeStep()) {
-        got.emplace_back(lines.getColumn(0).getString(), lines.getColumn(1).getString());
-        CHECK(lines.getColumn(2).getInt64() == start_time);
+    for (const auto& line : stored_lines(db, "agrees")) {
+        got.emplace_back(line.speaker, line.text);
+        CHECK(line.at == start_time);
     }
     REQUIRE(got.size() == 1 + reply.messages.size());
     CHECK(got[0] == std::pair<std::string, std::string>{"person", distinctive});
@@ -157,13 +150,16 @@ TEST_CASE("forget me, confirmed, leaves zero rows about the person and no trace 
     d.say("keeper", "i'm a burden to my husband");
     d.say("leaver", "yes please keep a transcript");
     d.say("leaver", distinctive);
-    REQUIRE(rows_about(d.db, "leaver") > 1);
+    REQUIRE(rows_about(d.db, "leaver") >= 1);
+    REQUIRE(transcript_lines(d.db, "leaver") > 0);
     REQUIRE((slurp(d.db) + slurp(d.db + "-wal")).find("Philippa") != std::string::npos);
     const auto keeper_rows = rows_about(d.db, "keeper");
 
     const auto ask = d.say("leaver", "please delete my data");
     CHECK(ask.state == "privacy.forget_confirm");
-    CHECK(rows_about(d.db, "leaver") > 1);  // nothing is erased before the person confirms
+    // Nothing is erased before the person confirms.
+    CHECK(rows_about(d.db, "leaver") >= 1);
+    CHECK(transcript_lines(d.db, "leaver") > 0);
 
     SECTION("yes erases everything") {
         const auto done = d.say("leaver", "yes");
@@ -180,7 +176,8 @@ TEST_CASE("forget me, confirmed, leaves zero rows about the person and no trace 
     SECTION("no keeps everything") {
         const auto kept = d.say("leaver", "no");
         CHECK_THAT(all_text(kept), Catch::Contains("left everything as it was"));
-        CHECK(rows_about(d.db, "leaver") > 1);
+        CHECK(rows_about(d.db, "leaver") >= 1);
+        CHECK(transcript_lines(d.db, "leaver") > 0);
     }
     SECTION("an operator can erase a person too") {
         auto erased = d.engine->forget("leaver");
@@ -261,7 +258,9 @@ TEST_CASE("transcripts older than the retention time are purged, newer ones stay
     CHECK(*purged >= 2);
     CHECK(transcript_lines(d.db, "old") == before - *purged);
     SQLite::Database db(d.db, SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT min(at) FROM transcript_turns").getInt64() == start_time + 20 * day);
+    const auto kept = stored_lines(db, "old");
+    REQUIRE_FALSE(kept.empty());
+    for (const auto& line : kept) CHECK(line.at == start_time + 20 * day);
 
     SECTION("respond purges by itself, at most once an hour") {
         *d.now += 30 * day;

@@ -137,7 +137,7 @@ void write_schema_3(const fs::path& path) {
 
 }  // namespace
 
-TEST_CASE("a schema 3 database keeps its transcript lines through migrations 4 and 5", "[store][privacy]") {
+TEST_CASE("a schema 3 database keeps its transcript lines through migrations 4, 5 and 6", "[store][privacy]") {
     TempDir dir;
     const auto path = dir.file("v3.db");
     write_schema_3(path);
@@ -164,11 +164,14 @@ TEST_CASE("a schema 3 database keeps its transcript lines through migrations 4 a
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == SqliteSessionStore::schema_version());
     CHECK_FALSE(db.tableExists("transcripts"));
-    // One row per turn: ben's two.
-    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns").getInt() == 2);
+    // ben's migrated turn is a row; his new line waits in his session row (schema 6).
+    CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns").getInt() == 1);
+    CHECK(db.execAndGet("SELECT json_array_length(pending) FROM sessions WHERE user_id = 'web:ben'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT pending_since FROM sessions WHERE user_id = 'web:ben'").getInt64() == 20);
     CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns WHERE user_id = 'web:ana'").getInt() == 0);
     CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcript_turns_by_owner'").getInt() == 1);
     CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'transcript_turns_by_time'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'sessions_pending'").getInt() == 1);
 }
 
 TEST_CASE("migration 5 puts each turn's lines in one row, in their order", "[store]") {

@@ -47,6 +47,12 @@ constexpr auto migrations = std::to_array<const char*>({
     " at INTEGER NOT NULL, lines TEXT NOT NULL);"
     " CREATE INDEX transcript_turns_by_owner ON transcript_turns (user_key);"
     " CREATE INDEX transcript_turns_by_time ON transcript_turns (at)",
+    // 6: a person's newest transcript lines wait in their session row and go to
+    // transcript_turns a few turns at a time (transcript_buffer.hpp); the retention purge
+    // finds old waiting lines by `pending_since`, which changes once per row written.
+    "ALTER TABLE sessions ADD COLUMN pending TEXT;"
+    " ALTER TABLE sessions ADD COLUMN pending_since INTEGER;"
+    " CREATE INDEX sessions_pending ON sessions (pending_since) WHERE pending_since IS NOT NULL",
 });
 
 /// Work a migration does besides its SQL (index: the migration's number).
@@ -75,12 +81,20 @@ constexpr const char* select_measures_sql = "SELECT at, name, value FROM measure
 constexpr const char* purge_sql = "DELETE FROM transcript_turns WHERE at < ?";
 constexpr const char* count_purged_sql =
     "SELECT coalesce(sum(json_array_length(lines)), 0) FROM transcript_turns WHERE at < ?";
+constexpr const char* old_pending_sql = "SELECT user_id, pending, pending_since FROM sessions WHERE pending_since < ?";
+constexpr const char* set_pending_sql = "UPDATE sessions SET pending = ?, pending_since = ? WHERE user_id = ?";
 
-constexpr const char* select_sql = "SELECT state FROM sessions WHERE user_id = ?";
+constexpr const char* select_sql = "SELECT state, pending, pending_since FROM sessions WHERE user_id = ?";
 constexpr const char* upsert_sql =
-    "INSERT INTO sessions (user_id, version, state, updated_at) VALUES (?, ?, ?, ?)"
+    "INSERT INTO sessions (user_id, version, state, updated_at, pending, pending_since) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, state = excluded.state,"
-    " updated_at = excluded.updated_at";
+    " updated_at = excluded.updated_at, pending = excluded.pending, pending_since = excluded.pending_since";
+/// The same, for a turn that leaves `pending_since` as it was: a column an UPDATE sets is
+/// rewritten in its indexes even when its value stays, so most turns leave it out.
+constexpr const char* upsert_same_since_sql =
+    "INSERT INTO sessions (user_id, version, state, updated_at, pending, pending_since) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, state = excluded.state,"
+    " updated_at = excluded.updated_at, pending = excluded.pending";
 
 StoreError to_store_error(const SQLite::Exception& error) { return StoreError{error.what()}; }
 
@@ -266,6 +280,7 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database, const std::str
       rollback_to_batch_(db_, "ROLLBACK TO batch"),
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
+      upsert_same_since_(db_, upsert_same_since_sql),
       insert_line_(db_, insert_line_sql),
       insert_measure_(db_, insert_measure_sql),
       data_version_(db_, "PRAGMA data_version"),
@@ -316,14 +331,17 @@ int SqliteSessionStore::on_commit(void* store, sqlite3* db, const char* name, in
 
 std::uint64_t SqliteSessionStore::background_checkpoints() { return checkpointer_->runs(); }
 
-tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::read_row(const std::string& user) {
+tl::expected<std::optional<SqliteSessionStore::Stored>, StoreError> SqliteSessionStore::read_row(
+    const std::string& user) {
     select_.tryReset();
     const ResetOnExit reset(select_);
     select_.bind(1, user);
-    if (!select_.executeStep()) return std::optional<SessionState>{};
+    if (!select_.executeStep()) return std::optional<Stored>{};
     auto state = deserialize(user, select_.getColumn(0).getString());
     if (!state) return tl::make_unexpected(StoreError{"stored session cannot be read: " + state.error()});
-    return std::optional<SessionState>{std::move(*state)};
+    auto pending = transcript_buffer::from_row(select_.getColumn(1).getString(), select_.getColumn(2).getInt64());
+    if (!pending) return tl::make_unexpected(StoreError{"stored transcript cannot be read: " + pending.error()});
+    return std::optional<Stored>{Stored{std::move(*state), std::move(*pending)}};
 }
 
 void SqliteSessionStore::check_cache() {
@@ -336,8 +354,9 @@ void SqliteSessionStore::check_cache() {
     }
 }
 
-tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::take_cached(const std::string& user) {
-    if (auto node = cache_.extract(user)) return std::optional<SessionState>{std::move(node.mapped())};
+tl::expected<std::optional<SqliteSessionStore::Stored>, StoreError> SqliteSessionStore::take_cached(
+    const std::string& user) {
+    if (auto node = cache_.extract(user)) return std::optional<Stored>{std::move(node.mapped())};
     return read_row(user);
 }
 
@@ -345,9 +364,15 @@ SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user
     auto row = take_cached(user);
     if (!row) throw StoreFailure{std::move(row.error())};
     const bool is_new = !row->has_value();
-    Computed computed{is_new ? SessionState{} : std::move(**row), {}};
-    computed.state.user = user;
-    turn(computed.state, is_new, computed.writes);
+    Computed computed{is_new ? Stored{} : std::move(**row), {}, {}};
+    computed.stored.state.user = user;
+    turn(computed.stored.state, is_new, computed.writes);
+    // What the turn's writes do to the lines waiting in the row, decided here so that a
+    // batch replaying this turn's writes (update_all) writes exactly the same.
+    const std::int64_t since = computed.stored.pending.since;
+    if (computed.writes.erase_transcript) computed.stored.pending = {};
+    computed.rows = transcript_buffer::add(computed.stored.pending, computed.writes.transcript);
+    computed.same_since = !is_new && computed.stored.pending.since == since;
     return computed;
 }
 
@@ -357,27 +382,36 @@ void SqliteSessionStore::write(const std::string& user, const Computed& computed
         erase_rows(user);
         return;
     }
-    write_transcript(user, computed.writes);
-    upsert_.tryReset();
-    const ResetOnExit reset(upsert_);
-    upsert_.bind(1, user);
-    upsert_.bind(2, SessionState::version);
-    upsert_.bind(3, serialize(computed.state));
-    upsert_.bind(4, unix_seconds());
-    upsert_.exec();
+    write_transcript(user, computed);
+    const auto& pending = computed.stored.pending;
+    auto& upsert = computed.same_since ? upsert_same_since_ : upsert_;
+    upsert.tryReset();
+    const ResetOnExit reset(upsert);
+    upsert.bind(1, user);
+    upsert.bind(2, SessionState::version);
+    upsert.bind(3, serialize(computed.stored.state));
+    upsert.bind(4, unix_seconds());
+    if (pending.empty()) {
+        upsert.bind(5);
+        upsert.bind(6);
+    } else {
+        upsert.bindNoCopy(5, pending.lines);
+        upsert.bind(6, pending.since);
+    }
+    upsert.exec();
 }
 
 void SqliteSessionStore::committed(const std::string& user, Computed& computed) {
     if (computed.writes.forget) {
         cache_.erase(user);
     } else {
-        remember(user, std::move(computed.state));
+        remember(user, std::move(computed.stored));
     }
 }
 
-void SqliteSessionStore::remember(const std::string& user, SessionState state) {
+void SqliteSessionStore::remember(const std::string& user, Stored stored) {
     if (cache_.size() >= max_cached_sessions) cache_.clear();
-    cache_.insert_or_assign(user, std::move(state));
+    cache_.insert_or_assign(user, std::move(stored));
 }
 
 tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& user, const Turn& turn) {
@@ -497,7 +531,8 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
     return results;
 }
 
-void SqliteSessionStore::write_transcript(const std::string& user, const TurnWrites& writes) {
+void SqliteSessionStore::write_transcript(const std::string& user, const Computed& computed) {
+    const TurnWrites& writes = computed.writes;
     if (writes.erase_transcript) {
         auto& erase = erase_[erase_transcript_index];
         erase.tryReset();
@@ -512,12 +547,12 @@ void SqliteSessionStore::write_transcript(const std::string& user, const TurnWri
         insert_measure_.bind(4, measure.value);
         run(insert_measure_);
     }
-    if (!writes.transcript.empty()) {
+    for (const auto& row : computed.rows) {
         insert_line_.tryReset();
         insert_line_.bind(1, user);
         insert_line_.bind(2, user_key(user));
-        insert_line_.bind(3, transcript_rows::latest(writes.transcript));
-        insert_line_.bind(4, transcript_rows::encode(writes.transcript));
+        insert_line_.bind(3, row.at);
+        insert_line_.bindNoCopy(4, row.lines);
         run(insert_line_);
     }
 }
@@ -547,7 +582,10 @@ void SqliteSessionStore::truncate_log() noexcept {
 tl::expected<std::optional<SessionState>, StoreError> SqliteSessionStore::load(const std::string& user) {
     const std::lock_guard lock(mutex_);
     try {
-        return read_row(user);
+        auto row = read_row(user);
+        if (!row) return tl::make_unexpected(std::move(row.error()));
+        if (!*row) return std::optional<SessionState>{};
+        return std::optional<SessionState>{std::move((*row)->state)};
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));
     }
@@ -580,14 +618,24 @@ tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::
         StoredData data;
         auto session = read_row(user);
         if (!session) return tl::make_unexpected(std::move(session.error()));
-        data.session = std::move(*session);
         SQLite::Statement lines(db_, select_lines_sql);
         bind_user(lines, user);
-        while (lines.executeStep()) {
-            const auto* column = lines.getColumn(0).getText();
+        const auto decode = [&data](std::string_view column) -> tl::expected<void, StoreError> {
             if (auto decoded = transcript_rows::decode(column, data.transcript); !decoded) {
                 return tl::make_unexpected(StoreError{"stored transcript cannot be read: " + decoded.error()});
             }
+            return {};
+        };
+        while (lines.executeStep()) {
+            if (auto decoded = decode(lines.getColumn(0).getText()); !decoded)
+                return tl::make_unexpected(decoded.error());
+        }
+        if (*session) {
+            // The newest lines, still waiting in the session row.
+            if (const auto& pending = (*session)->pending; !pending.empty()) {
+                if (auto decoded = decode(pending.lines); !decoded) return tl::make_unexpected(decoded.error());
+            }
+            data.session = std::move((*session)->state);
         }
         SQLite::Statement measures(db_, select_measures_sql);
         measures.bind(1, user);
@@ -614,6 +662,31 @@ tl::expected<std::int64_t, StoreError> SqliteSessionStore::purge_transcripts(std
         SQLite::Statement purge(db_, purge_sql);
         purge.bind(1, before);
         purge.exec();
+        // Lines still waiting in session rows, one by one.
+        std::vector<std::pair<std::string, transcript_buffer::Pending>> kept;
+        SQLite::Statement old(db_, old_pending_sql);
+        old.bind(1, before);
+        while (old.executeStep()) {
+            auto pending = transcript_buffer::from_row(old.getColumn(1).getString(), old.getColumn(2).getInt64());
+            if (!pending) pending = transcript_buffer::Pending{};  // unreadable: nothing old may stay
+            purged += static_cast<std::int64_t>(transcript_buffer::drop_before(*pending, before));
+            kept.emplace_back(old.getColumn(0).getString(), std::move(*pending));
+        }
+        old.reset();
+        SQLite::Statement set(db_, set_pending_sql);
+        for (const auto& [user, pending] : kept) {
+            set.reset();
+            if (pending.empty()) {
+                set.bind(1);
+                set.bind(2);
+            } else {
+                set.bind(1, pending.lines);
+                set.bind(2, pending.since);
+            }
+            set.bind(3, user);
+            set.exec();
+            cache_.erase(user);
+        }
         transaction.commit();
     } catch (const SQLite::Exception& error) {
         return tl::make_unexpected(to_store_error(error));

@@ -13,6 +13,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "reframe/session_store.hpp"
+#include "transcript_buffer.hpp"
 #include "wal_checkpointer.hpp"
 
 struct sqlite3;
@@ -75,7 +76,9 @@ public:
     tl::expected<int, StoreError> erase_all(std::span<const std::string> users) override;
     /// The session row and transcript lines, read in one snapshot.
     tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
-    /// Deletes old transcript lines, then truncates the write-ahead log if any went.
+    /// Deletes old transcript lines, then truncates the write-ahead log if any went. Lines
+    /// are kept a few turns at a time (transcript_buffer.hpp): a line may go up to
+    /// transcript_buffer::max_span seconds before or after `before`.
     tl::expected<std::int64_t, StoreError> purge_transcripts(std::int64_t before) override;
 
     /// The schema version this build creates and understands (the number of migrations).
@@ -90,22 +93,30 @@ private:
     /// sqlite3_wal_hook: after each commit, with the frames the log holds.
     static int on_commit(void* store, sqlite3* db, const char* name, int frames);
 
+    /// A session as stored: its state and the transcript lines waiting in its row.
+    struct Stored {
+        SessionState state;
+        transcript_buffer::Pending pending;
+    };
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
-    tl::expected<std::optional<SessionState>, StoreError> read_row(const std::string& user);
+    tl::expected<std::optional<Stored>, StoreError> read_row(const std::string& user);
     /// Inside a transaction: empties the cache when another connection has written since
     /// this one last looked (PRAGMA data_version changed).
     void check_cache();
     /// The session as committed: taken out of the cache (after check_cache(); the caller
     /// remembers it again once its turn is committed), else read from the row.
-    tl::expected<std::optional<SessionState>, StoreError> take_cached(const std::string& user);
+    tl::expected<std::optional<Stored>, StoreError> take_cached(const std::string& user);
     /// A store error met inside a transaction, thrown to leave it (and roll it back).
     struct StoreFailure {
         StoreError error;
     };
-    /// A turn that ran: the session it left and what it asked to write.
+    /// A turn that ran: the session it left (with the transcript lines left waiting in its
+    /// row), what it asked to write, and the transcript rows that fills.
     struct Computed {
-        SessionState state;
+        Stored stored;
         TurnWrites writes;
+        std::vector<transcript_buffer::Row> rows;
+        bool same_since = false;  // the stored row's `pending_since` stays as it is
         /// Rows about the person were deleted: the log must be truncated after the commit.
         [[nodiscard]] bool erased() const { return writes.forget || writes.erase_transcript; }
     };
@@ -117,9 +128,9 @@ private:
     /// After the commit: keeps the session the turn left decoded (none when it forgot the person).
     void committed(const std::string& user, Computed& computed);
     /// Keeps a committed session decoded.
-    void remember(const std::string& user, SessionState state);
+    void remember(const std::string& user, Stored stored);
     /// Inside a transaction; throw SQLite::Exception.
-    void write_transcript(const std::string& user, const TurnWrites& writes);
+    void write_transcript(const std::string& user, const Computed& computed);
     int erase_rows(const std::string& user);  // returns the sessions removed
     void truncate_log() noexcept;
 
@@ -139,12 +150,13 @@ private:
     SQLite::Statement rollback_to_batch_;
     SQLite::Statement select_;
     SQLite::Statement upsert_;
+    SQLite::Statement upsert_same_since_;  // for turns that leave `pending_since` as it was
     SQLite::Statement insert_line_;
     SQLite::Statement insert_measure_;
     std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
     SQLite::Statement data_version_;
     std::int64_t seen_data_version_ = -1;
-    std::unordered_map<std::string, SessionState> cache_;
+    std::unordered_map<std::string, Stored> cache_;
     SqliteCheckpointPolicy policy_;
     int frames_at_request_ = 0;                      // the log's size when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;  // last: stopped before the rest goes

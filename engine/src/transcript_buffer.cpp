@@ -1,0 +1,64 @@
+#include "transcript_buffer.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "transcript_rows.hpp"
+
+namespace reframe::transcript_buffer {
+namespace {
+
+std::int64_t earliest(std::span<const TranscriptLine> lines) {
+    std::int64_t at = lines.front().at;
+    for (const auto& line : lines) at = std::min(at, line.at);
+    return at;
+}
+
+Row take(Pending& pending) {
+    Row row{std::move(pending.lines), pending.since};
+    pending = Pending{};
+    return row;
+}
+
+}  // namespace
+
+std::vector<Row> add(Pending& pending, std::span<const TranscriptLine> lines) {
+    std::vector<Row> rows;
+    if (lines.empty()) return rows;
+    const std::int64_t first = earliest(lines);
+    const std::int64_t last = transcript_rows::latest(lines);
+    if (!pending.empty() && last - pending.since > max_span) rows.push_back(take(pending));
+    std::string encoded = transcript_rows::encode(lines);
+    if (pending.empty()) {
+        pending = Pending{std::move(encoded), first};
+    } else {
+        // Both are JSON arrays: "[a,b]" + "[c]" is "[a,b,c]".
+        pending.lines.back() = ',';
+        pending.lines.append(encoded, 1);
+        pending.since = std::min(pending.since, first);
+    }
+    if (pending.lines.size() >= max_bytes) rows.push_back(take(pending));
+    return rows;
+}
+
+std::size_t drop_before(Pending& pending, std::int64_t before) {
+    if (pending.empty() || pending.since >= before) return 0;
+    std::vector<TranscriptLine> lines;
+    if (!transcript_rows::decode(pending.lines, lines)) {
+        pending = Pending{};  // never happens (see the header); if it did, nothing old may stay
+        return 0;
+    }
+    const auto dropped = std::erase_if(lines, [before](const TranscriptLine& line) { return line.at < before; });
+    pending = lines.empty() ? Pending{} : Pending{transcript_rows::encode(lines), earliest(lines)};
+    return dropped;
+}
+
+tl::expected<Pending, std::string> from_row(std::string column, std::int64_t since) {
+    if (column.empty()) return Pending{};
+    std::vector<TranscriptLine> lines;
+    if (auto decoded = transcript_rows::decode(column, lines); !decoded) return tl::unexpected(decoded.error());
+    if (lines.empty()) return Pending{};
+    return Pending{std::move(column), since};
+}
+
+}  // namespace reframe::transcript_buffer
