@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 /// Every stored line of `user`: one `l.value` ([at, turn, speaker, text]) a row; sort by
@@ -46,4 +48,14 @@ inline std::vector<StoredLine> stored_lines(SQLite::Database& db, const std::str
             StoredLine{lines.getColumn(0).getInt64(), lines.getColumn(1).getString(), lines.getColumn(2).getString()});
     }
     return out;
+}
+
+/// Every session row's waiting lines agree with its `pending_since`: both or neither, and
+/// the time is the oldest waiting line's (the retention purge finds them by it).
+inline void check_waiting_lines(SQLite::Database& db) {
+    CHECK(db.execAndGet("SELECT count(*) FROM sessions WHERE (pending IS NULL) != (pending_since IS NULL)").getInt() ==
+          0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sessions WHERE pending IS NOT NULL AND json_valid(pending) AND"
+                        " pending_since != (SELECT min(json_extract(value, '$[0]')) FROM json_each(sessions.pending))")
+              .getInt() == 0);
 }

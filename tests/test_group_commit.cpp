@@ -334,7 +334,7 @@ namespace {
 SessionStore::Turn line_turn_of(std::size_t size) {
     return [size](SessionState& state, bool is_new, TurnWrites& writes) {
         count_turn(state, is_new, writes);
-        std::string text = "a line of " + state.user;
+        std::string text = "line " + state.vars["count"] + " of " + state.user;
         if (text.size() < size) text.resize(size, '.');
         writes.transcript.push_back(TranscriptLine{1, 1, "person", std::move(text)});
     };
@@ -371,6 +371,7 @@ TEST_CASE("a turn whose writes fail half-way in a batch is undone alone; the tur
     const std::size_t line_size = GENERATE(as<std::size_t>{}, 10, reframe::transcript_buffer::max_bytes);
     CAPTURE(where, line_size);
     const SessionStore::Turn line_turn = line_turn_of(line_size);
+    REQUIRE(store->update(ana, line_turn));  // a short line waits in ana's row before the batch
     std::vector<SessionStore::UserTurn> turns = {{&dee, &line_turn},   {&ana, &line_turn}, {&ben, &line_turn},
                                                  {&dee, &forget_turn}, {&ana, &line_turn}, {&ana, &line_turn}};
     turns.insert(turns.begin() + static_cast<std::ptrdiff_t>(where), {&cy, &line_turn});
@@ -383,15 +384,25 @@ TEST_CASE("a turn whose writes fail half-way in a batch is undone alone; the tur
     }
     REQUIRE_FALSE(results[where]);
     CHECK_THAT(results[where].error().message, Catch::Contains("refused"));
-    CHECK(count_of(*store, ana) == 3);
+    CHECK(count_of(*store, ana) == 4);
     CHECK(count_of(*store, ben) == 2);
     CHECK(count_of(*store, cy) == 0);
     CHECK(count_of(*store, dee) == 0);
-    CHECK(lines_of(db, ana) == 3);
+    CHECK(lines_of(db, ana) == 4);
     CHECK(lines_of(db, ben) == 1);
     CHECK(lines_of(db, cy) == 0);
     CHECK(lines_of(db, dee) == 0);
+    {
+        // ana's lines, each once and in order, through the replay.
+        SQLite::Database reader(db, SQLite::OPEN_READONLY);
+        const auto lines = stored_lines(reader, ana);
+        REQUIRE(lines.size() == 4);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            CHECK(lines[i].text.rfind("line " + std::to_string(i + 1) + " of ana", 0) == 0);
+        }
+        check_waiting_lines(reader);
+    }
     // Nothing stale comes back from the cache either.
     REQUIRE(store->update(ana, count_turn));
-    CHECK(count_of(*store, ana) == 4);
+    CHECK(count_of(*store, ana) == 5);
 }

@@ -139,6 +139,8 @@ TEST_CASE("without consent no transcript is kept; with it, both sides are", "[pr
     SECTION("withdrawing consent erases the transcript and stops it") {
         d.say("agrees", "stop the transcript");
         CHECK(transcript_lines(d.db, "agrees") == 0);
+        // Rows and waiting lines overwritten, the log truncated: no copy stays in the files.
+        CHECK((slurp(d.db) + slurp(d.db + "-wal")).find("Philippa") == std::string::npos);
         d.say("agrees", "my back hurts today");
         CHECK(transcript_lines(d.db, "agrees") == 0);
     }

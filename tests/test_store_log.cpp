@@ -1,6 +1,6 @@
 // The file store's write-ahead log (checkpoints off the committing thread, bounded by a
-// ceiling), schema 4 (transcript lines found by their owner's key) and schema 5 (one row
-// per turn).
+// ceiling), schema 4 (transcript lines found by their owner's key), schema 5 (a turn's
+// lines in one row) and schema 6 (the newest lines waiting in the session row).
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>

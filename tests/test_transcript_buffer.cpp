@@ -53,6 +53,12 @@ SessionStore::Turn recording(std::vector<TranscriptLine> lines) {
     };
 }
 
+/// Every session row's waiting lines agree with their `pending_since`.
+void check_consistent(const fs::path& path) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    check_waiting_lines(db);
+}
+
 std::int64_t rows_of(const fs::path& path, const std::string& user) {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     SQLite::Statement count(db, "SELECT count(*) FROM transcript_turns WHERE user_id = ?");
@@ -137,15 +143,37 @@ TEST_CASE("drop_before drops the waiting lines older than the cut-off and keeps 
     CHECK(buffer::drop_before(pending, 100) == 0);
 }
 
-TEST_CASE("a waiting column is read back with its times, and a bad one is refused", "[store][transcript]") {
-    CHECK(buffer::from_row("", 0)->empty());
-    const auto read =
-        buffer::from_row(reframe::transcript_rows::encode(std::vector{line(5, 1, "x"), line(9, 1, "y")}), 5);
+TEST_CASE("a waiting column is read back with its oldest time, and a bad one is refused", "[store][transcript]") {
+    CHECK(buffer::from_row("")->empty());
+    CHECK(buffer::from_row("[]")->empty());
+    // Written by hand, spaces and all: read back as encode() writes it, so lines append to it.
+    auto read = buffer::from_row(" [ [9, 1, \"person\", \"y\"], [5, 1, \"bot\", \"x\"] ] ");
     REQUIRE(read);
     CHECK(read->since == 5);
-    CHECK(decoded(read->lines) == std::vector{line(5, 1, "x"), line(9, 1, "y")});
-    CHECK_FALSE(buffer::from_row("[[1, 1, \"person\"]]", 1));
-    CHECK_FALSE(buffer::from_row("not json", 1));
+    const std::vector<TranscriptLine> two = {line(9, 1, "y"), TranscriptLine{5, 1, "bot", "x"}};
+    CHECK(read->lines == reframe::transcript_rows::encode(two));
+    REQUIRE(buffer::add(*read, std::vector{line(10, 2, "z")}).empty());
+    CHECK(decoded(read->lines) == std::vector{two[0], two[1], line(10, 2, "z")});
+    CHECK_FALSE(buffer::from_row("[[1, 1, \"person\"]]"));
+    CHECK_FALSE(buffer::from_row("not json"));
+}
+
+TEST_CASE("a line older than the waiting ones starts a row of its own", "[store][transcript]") {
+    // The clock went back: the waiting lines (within the hour of each other) go first, so
+    // that no row holds lines further apart than max_span.
+    buffer::Pending pending;
+    REQUIRE(buffer::add(pending, std::vector{line(1000, 1, "a")}).empty());
+    REQUIRE(buffer::add(pending, std::vector{line(4600, 2, "b")}).empty());
+    const auto rows = buffer::add(pending, std::vector{line(500, 3, "c")});
+    REQUIRE(rows.size() == 1);
+    CHECK(decoded(rows[0].lines) == std::vector{line(1000, 1, "a"), line(4600, 2, "b")});
+    CHECK(rows[0].at == 1000);
+    CHECK(pending.since == 500);
+    CHECK(decoded(pending.lines) == std::vector{line(500, 3, "c")});
+    // Time 0 is a time like any other.
+    REQUIRE(buffer::add(pending, std::vector{line(0, 4, "d")}).size() == 1);
+    CHECK(pending.since == 0);
+    CHECK_FALSE(pending.empty());
 }
 
 TEST_CASE("waiting lines are kept across a restart and exported after the rows, in order", "[store][transcript]") {
@@ -180,6 +208,7 @@ TEST_CASE("waiting lines are kept across a restart and exported after the rows, 
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     CHECK(stored_line_count(db, "ana") == static_cast<std::int64_t>(said.size()));
     CHECK(db.execAndGet("SELECT pending_since FROM sessions WHERE user_id = 'ana'").getInt64() == 101);
+    check_waiting_lines(db);
 }
 
 TEST_CASE("the purge takes old lines out of the waiting ones, and the next turn builds on what is left",
@@ -205,9 +234,11 @@ TEST_CASE("the purge takes old lines out of the waiting ones, and the next turn 
     REQUIRE(data);
     CHECK(data->transcript == std::vector{line(200, 2, "newer"), line(300, 3, "latest")});
     CHECK(data->session->turns == 3);
+    check_consistent(path);
 }
 
-TEST_CASE("waiting lines that cannot be read are an error, not a silent gap", "[store][transcript][privacy]") {
+TEST_CASE("waiting lines that cannot be read are kept as a row and reported, and never stop the conversation",
+          "[store][transcript][privacy]") {
     TempDir dir;
     const auto path = dir.file("sessions.db");
     auto store = open_file(path);
@@ -218,15 +249,70 @@ TEST_CASE("waiting lines that cannot be read are an error, not a silent gap", "[
         db.exec("UPDATE sessions SET pending = '[[1, 1, \"person\"]]' WHERE user_id = 'ana'");
     }
     store = open_file(path);
+    auto loaded = store->load("ana");
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    CHECK((*loaded)->turns == 1);
     auto data = store->export_data("ana");
     REQUIRE_FALSE(data);
     CHECK_THAT(data.error().message, Catch::Contains("transcript cannot be read"));
-    auto turn = store->update("ana", recording({line(200, 2, "second")}));
-    REQUIRE_FALSE(turn);
-    CHECK_THAT(turn.error().message, Catch::Contains("transcript cannot be read"));
-    // The retention purge still takes them out (nothing old may stay).
+    // The person can go on talking; what could not be read becomes a row of its time.
+    REQUIRE(store->update("ana", recording({line(200, 2, "second")})));
+    CHECK(rows_of(path, "ana") == 1);
+    data = store->export_data("ana");
+    REQUIRE_FALSE(data);
+    CHECK_THAT(data.error().message, Catch::Contains("transcript cannot be read"));
+    check_consistent(path);
+    // The retention purge deletes that row by its time like any other.
     auto purged = store->purge_transcripts(150);
     REQUIRE(purged);
-    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT pending IS NULL FROM sessions WHERE user_id = 'ana'").getInt() == 1);
+    data = store->export_data("ana");
+    REQUIRE(data);
+    CHECK(data->transcript == std::vector{line(200, 2, "second")});
+
+    SECTION("and withdrawing consent erases it with the rest") {
+        {
+            SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+            db.exec("UPDATE sessions SET pending = 'not json', pending_since = 200 WHERE user_id = 'ana'");
+        }
+        store = open_file(path);
+        REQUIRE(store->update("ana", [](SessionState& state, bool, TurnWrites& writes) {
+            ++state.turns;
+            writes.erase_transcript = true;
+        }));
+        SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+        CHECK(db.execAndGet("SELECT count(*) FROM transcript_turns").getInt() == 0);
+        CHECK(db.execAndGet("SELECT pending IS NULL FROM sessions WHERE user_id = 'ana'").getInt() == 1);
+    }
+    SECTION("and the purge takes one that is old") {
+        {
+            SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+            db.exec("UPDATE sessions SET pending = 'not json', pending_since = 300 WHERE user_id = 'ana'");
+        }
+        purged = store->purge_transcripts(400);
+        REQUIRE(purged);
+        CHECK(*purged >= 1);
+        SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+        CHECK(db.execAndGet("SELECT pending IS NULL FROM sessions WHERE user_id = 'ana'").getInt() == 1);
+    }
+}
+
+TEST_CASE("a purge by another connection is not undone by a session this one had cached",
+          "[store][transcript][privacy]") {
+    TempDir dir;
+    const auto path = dir.file("sessions.db");
+    auto store = open_file(path);
+    REQUIRE(store->update("ana", recording({line(100, 1, "old")})));
+    REQUIRE(store->update("ana", recording({line(200, 2, "newer")})));
+    {
+        auto other = open_file(path);  // `reframe data purge`, say
+        auto purged = other->purge_transcripts(150);
+        REQUIRE(purged);
+        CHECK(*purged == 1);
+    }
+    REQUIRE(store->update("ana", recording({line(300, 3, "latest")})));
+    auto data = store->export_data("ana");
+    REQUIRE(data);
+    CHECK(data->transcript == std::vector{line(200, 2, "newer"), line(300, 3, "latest")});
+    check_consistent(path);
 }

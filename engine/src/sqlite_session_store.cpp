@@ -339,9 +339,15 @@ tl::expected<std::optional<SqliteSessionStore::Stored>, StoreError> SqliteSessio
     if (!select_.executeStep()) return std::optional<Stored>{};
     auto state = deserialize(user, select_.getColumn(0).getString());
     if (!state) return tl::make_unexpected(StoreError{"stored session cannot be read: " + state.error()});
-    auto pending = transcript_buffer::from_row(select_.getColumn(1).getString(), select_.getColumn(2).getInt64());
-    if (!pending) return tl::make_unexpected(StoreError{"stored transcript cannot be read: " + pending.error()});
-    return std::optional<Stored>{Stored{std::move(*state), std::move(*pending)}};
+    Stored stored{std::move(*state), {}, {}, 0};
+    const auto column = select_.getColumn(1);
+    if (auto pending = transcript_buffer::from_row(column.getText()); pending) {
+        stored.pending = std::move(*pending);
+    } else {
+        stored.unreadable = column.getString();
+        stored.unreadable_since = select_.getColumn(2).getInt64();
+    }
+    return std::optional<Stored>{std::move(stored)};
 }
 
 void SqliteSessionStore::check_cache() {
@@ -369,10 +375,22 @@ SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user
     turn(computed.stored.state, is_new, computed.writes);
     // What the turn's writes do to the lines waiting in the row, decided here so that a
     // batch replaying this turn's writes (update_all) writes exactly the same.
-    const std::int64_t since = computed.stored.pending.since;
-    if (computed.writes.erase_transcript) computed.stored.pending = {};
-    computed.rows = transcript_buffer::add(computed.stored.pending, computed.writes.transcript);
-    computed.same_since = !is_new && computed.stored.pending.since == since;
+    auto& stored = computed.stored;
+    const transcript_buffer::Pending before = stored.pending;
+    const bool had_unreadable = !stored.unreadable.empty();
+    if (computed.writes.erase_transcript) {
+        stored.pending = {};
+        stored.unreadable.clear();
+    }
+    if (!stored.unreadable.empty()) {
+        computed.rows.push_back(transcript_buffer::Row{std::move(stored.unreadable), stored.unreadable_since});
+        stored.unreadable.clear();
+    }
+    auto rows = transcript_buffer::add(stored.pending, computed.writes.transcript);
+    computed.rows.insert(computed.rows.end(), std::make_move_iterator(rows.begin()),
+                         std::make_move_iterator(rows.end()));
+    computed.same_since =
+        !is_new && !had_unreadable && before.empty() == stored.pending.empty() && before.since == stored.pending.since;
     return computed;
 }
 
@@ -631,9 +649,10 @@ tl::expected<StoredData, StoreError> SqliteSessionStore::export_data(const std::
                 return tl::make_unexpected(decoded.error());
         }
         if (*session) {
-            // The newest lines, still waiting in the session row.
-            if (const auto& pending = (*session)->pending; !pending.empty()) {
-                if (auto decoded = decode(pending.lines); !decoded) return tl::make_unexpected(decoded.error());
+            // The newest lines, still waiting in the session row (or what is left of them).
+            for (const std::string* column : {&(*session)->unreadable, &(*session)->pending.lines}) {
+                if (column->empty()) continue;
+                if (auto decoded = decode(*column); !decoded) return tl::make_unexpected(decoded.error());
             }
             data.session = std::move((*session)->state);
         }
@@ -667,9 +686,13 @@ tl::expected<std::int64_t, StoreError> SqliteSessionStore::purge_transcripts(std
         SQLite::Statement old(db_, old_pending_sql);
         old.bind(1, before);
         while (old.executeStep()) {
-            auto pending = transcript_buffer::from_row(old.getColumn(1).getString(), old.getColumn(2).getInt64());
-            if (!pending) pending = transcript_buffer::Pending{};  // unreadable: nothing old may stay
-            purged += static_cast<std::int64_t>(transcript_buffer::drop_before(*pending, before));
+            auto pending = transcript_buffer::from_row(old.getColumn(1).getText());
+            if (pending) {
+                purged += static_cast<std::int64_t>(transcript_buffer::drop_before(*pending, before));
+            } else {
+                pending = transcript_buffer::Pending{};  // unreadable: nothing old may stay
+                ++purged;                                // (counted as one line: the log is truncated)
+            }
             kept.emplace_back(old.getColumn(0).getString(), std::move(*pending));
         }
         old.reset();

@@ -77,8 +77,9 @@ public:
     /// The session row and transcript lines, read in one snapshot.
     tl::expected<StoredData, StoreError> export_data(const std::string& user) override;
     /// Deletes old transcript lines, then truncates the write-ahead log if any went. Lines
-    /// are kept a few turns at a time (transcript_buffer.hpp): a line may go up to
-    /// transcript_buffer::max_span seconds before or after `before`.
+    /// are kept a few turns to a row (transcript_buffer.hpp): none stays past `before`, and
+    /// a line may go up to transcript_buffer::max_span seconds early, with an older one of
+    /// its row.
     tl::expected<std::int64_t, StoreError> purge_transcripts(std::int64_t before) override;
 
     /// The schema version this build creates and understands (the number of migrations).
@@ -97,6 +98,11 @@ private:
     struct Stored {
         SessionState state;
         transcript_buffer::Pending pending;
+        /// A `pending` column that could not be read, and its `pending_since`: the next turn
+        /// moves it as it is into a transcript_turns row of that time (export then reports
+        /// it; the purge deletes it), so that it never stops the person's conversation.
+        std::string unreadable;
+        std::int64_t unreadable_since = 0;
     };
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
     tl::expected<std::optional<Stored>, StoreError> read_row(const std::string& user);

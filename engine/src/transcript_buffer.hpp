@@ -4,15 +4,17 @@
 /// session row is written every turn anyway; a row of its own, with its two index entries
 /// at random places, was the largest part of a turn's writes (docs/benchmarks.md).
 ///
-/// A row's time is its oldest line's, and its lines span at most `max_span` seconds: the
-/// retention purge never keeps a line past the retention time, and takes a line at most
-/// `max_span` early, with an older one of its row. Lines still waiting are purged one by
-/// one (drop_before).
+/// A row's time is its oldest line's, and its lines are at most `max_span` seconds newer
+/// (add() writes the waiting lines out before a line that would break that, older or
+/// newer): the retention purge never keeps a line past the retention time, and takes a line
+/// at most `max_span` early, with an older one of its row. Lines still waiting are purged
+/// one by one (drop_before).
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reframe/session_store.hpp"
@@ -46,12 +48,12 @@ inline constexpr std::int64_t max_span = 3600;
 /// oldest of them, and the whole buffer once it reaches max_bytes.
 std::vector<Row> add(Pending& pending, std::span<const TranscriptLine> lines);
 
-/// Drops the waiting lines written before `before`; returns how many went. Throws nothing:
-/// `pending` was read by from_row, or built by add.
+/// Drops the waiting lines written before `before`; returns how many went. `pending` was
+/// read by from_row or built by add (were it unreadable, all of it would go, counted as one).
 std::size_t drop_before(Pending& pending, std::int64_t before);
 
-/// The waiting lines of a stored session row (`pending`, `pending_since`); an error names
-/// what is wrong with the column.
-tl::expected<Pending, std::string> from_row(std::string column, std::int64_t since);
+/// The waiting lines of a stored session row's `pending` column (`since` is their oldest
+/// time, as `pending_since` holds it); an error names what is wrong with the column.
+tl::expected<Pending, std::string> from_row(std::string_view column);
 
 }  // namespace reframe::transcript_buffer

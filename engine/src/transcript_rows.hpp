@@ -1,7 +1,8 @@
 #pragma once
-/// How the SQLite store keeps transcript lines: one row per turn (schema 5), its lines a
-/// JSON array of [at, turn, speaker, text]. A turn's lines were rows of their own before,
-/// each with two index entries: writing them was the largest part of a turn's cost.
+/// How the SQLite store keeps transcript lines: a row holds the lines of one or a few turns
+/// (schema 5; since schema 6 the newest wait in the session row, transcript_buffer.hpp),
+/// as a JSON array of [at, turn, speaker, text]. A turn's lines were rows of their own
+/// before, each with two index entries: writing them was the largest part of a turn's cost.
 
 #include <span>
 #include <string>
@@ -15,8 +16,8 @@
 
 namespace reframe::transcript_rows {
 
-/// The row's `at`: its latest line's, so that a row is purged only once all its lines are
-/// past the retention time.
+/// The newest line's time (migration 5 gives a turn's row its lines' time; the lines of a
+/// turn share one).
 std::int64_t latest(std::span<const TranscriptLine> lines);
 
 /// The `lines` column for one turn's lines (at least one).
