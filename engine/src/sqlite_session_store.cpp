@@ -118,6 +118,18 @@ void user_key_function(sqlite3_context* context, int argc, sqlite3_value** argv)
     sqlite3_result_int64(context, user_key(std::string_view(text, size)));
 }
 
+/// Binds the waiting lines to `pending` (parameter `first`) and `pending_since` (the next):
+/// both NULL when none wait. The lines are not copied: `pending` must outlive the step.
+void bind_pending(SQLite::Statement& statement, int first, const transcript_buffer::Pending& pending) {
+    if (pending.empty()) {
+        statement.bind(first);
+        statement.bind(first + 1);
+    } else {
+        statement.bindNoCopy(first, pending.lines);
+        statement.bind(first + 1, pending.since);
+    }
+}
+
 /// Binds the user (?1) and, where the statement has it, the user's key (?2).
 void bind_user(SQLite::Statement& statement, const std::string& user) {
     statement.bind(1, user);
@@ -409,13 +421,7 @@ void SqliteSessionStore::write(const std::string& user, const Computed& computed
     upsert.bind(2, SessionState::version);
     upsert.bind(3, serialize(computed.stored.state));
     upsert.bind(4, unix_seconds());
-    if (pending.empty()) {
-        upsert.bind(5);
-        upsert.bind(6);
-    } else {
-        upsert.bindNoCopy(5, pending.lines);
-        upsert.bind(6, pending.since);
-    }
+    bind_pending(upsert, 5, pending);
     upsert.exec();
 }
 
@@ -699,13 +705,7 @@ tl::expected<std::int64_t, StoreError> SqliteSessionStore::purge_transcripts(std
         SQLite::Statement set(db_, set_pending_sql);
         for (const auto& [user, pending] : kept) {
             set.reset();
-            if (pending.empty()) {
-                set.bind(1);
-                set.bind(2);
-            } else {
-                set.bind(1, pending.lines);
-                set.bind(2, pending.since);
-            }
+            bind_pending(set, 1, pending);
             set.bind(3, user);
             set.exec();
             cache_.erase(user);
