@@ -49,7 +49,8 @@ constexpr auto migrations = std::to_array<const char*>({
     " CREATE INDEX transcript_turns_by_time ON transcript_turns (at)",
     // 6: a person's newest transcript lines wait in their session row and go to
     // transcript_turns a few turns at a time (transcript_buffer.hpp); the retention purge
-    // finds old waiting lines by `pending_since`, which changes once per row written.
+    // finds old waiting lines by `pending_since` (the oldest one's time), which changes
+    // only when lines start waiting, are written out or are purged.
     "ALTER TABLE sessions ADD COLUMN pending TEXT;"
     " ALTER TABLE sessions ADD COLUMN pending_since INTEGER;"
     " CREATE INDEX sessions_pending ON sessions (pending_since) WHERE pending_since IS NOT NULL",
