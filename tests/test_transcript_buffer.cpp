@@ -59,6 +59,12 @@ void check_consistent(const fs::path& path) {
     check_waiting_lines(db);
 }
 
+/// Changes the file behind the store's back (a damaged column, say).
+void exec_on(const fs::path& path, const std::string& sql) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(sql);
+}
+
 std::int64_t rows_of(const fs::path& path, const std::string& user) {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     SQLite::Statement count(db, "SELECT count(*) FROM transcript_turns WHERE user_id = ?");
@@ -244,10 +250,7 @@ TEST_CASE("waiting lines that cannot be read are kept as a row and reported, and
     auto store = open_file(path);
     REQUIRE(store->update("ana", recording({line(100, 1, "first")})));
     store.reset();
-    {
-        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-        db.exec("UPDATE sessions SET pending = '[[1, 1, \"person\"]]' WHERE user_id = 'ana'");
-    }
+    exec_on(path, "UPDATE sessions SET pending = '[[1, 1, \"person\"]]' WHERE user_id = 'ana'");
     store = open_file(path);
     auto loaded = store->load("ana");
     REQUIRE(loaded);
@@ -271,10 +274,7 @@ TEST_CASE("waiting lines that cannot be read are kept as a row and reported, and
     CHECK(data->transcript == std::vector{line(200, 2, "second")});
 
     SECTION("and withdrawing consent erases it with the rest") {
-        {
-            SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-            db.exec("UPDATE sessions SET pending = 'not json', pending_since = 200 WHERE user_id = 'ana'");
-        }
+        exec_on(path, "UPDATE sessions SET pending = 'not json', pending_since = 200 WHERE user_id = 'ana'");
         store = open_file(path);
         REQUIRE(store->update("ana", [](SessionState& state, bool, TurnWrites& writes) {
             ++state.turns;
@@ -285,10 +285,7 @@ TEST_CASE("waiting lines that cannot be read are kept as a row and reported, and
         CHECK(db.execAndGet("SELECT pending IS NULL FROM sessions WHERE user_id = 'ana'").getInt() == 1);
     }
     SECTION("and the purge takes one that is old") {
-        {
-            SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
-            db.exec("UPDATE sessions SET pending = 'not json', pending_since = 300 WHERE user_id = 'ana'");
-        }
+        exec_on(path, "UPDATE sessions SET pending = 'not json', pending_since = 300 WHERE user_id = 'ana'");
         purged = store->purge_transcripts(400);
         REQUIRE(purged);
         CHECK(*purged >= 1);

@@ -389,7 +389,8 @@ SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user
     // What the turn's writes do to the lines waiting in the row, decided here so that a
     // batch replaying this turn's writes (update_all) writes exactly the same.
     auto& stored = computed.stored;
-    const transcript_buffer::Pending before = stored.pending;
+    const bool was_empty = stored.pending.empty();
+    const std::int64_t was_since = stored.pending.since;
     const bool had_unreadable = !stored.unreadable.empty();
     if (computed.writes.erase_transcript) {
         stored.pending = {};
@@ -403,7 +404,7 @@ SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user
     computed.rows.insert(computed.rows.end(), std::make_move_iterator(rows.begin()),
                          std::make_move_iterator(rows.end()));
     computed.same_since =
-        !is_new && !had_unreadable && before.empty() == stored.pending.empty() && before.since == stored.pending.since;
+        !is_new && !had_unreadable && was_empty == stored.pending.empty() && was_since == stored.pending.since;
     return computed;
 }
 

@@ -1,18 +1,11 @@
 #include "transcript_buffer.hpp"
 
-#include <algorithm>
 #include <utility>
 
 #include "transcript_rows.hpp"
 
 namespace reframe::transcript_buffer {
 namespace {
-
-std::int64_t earliest(std::span<const TranscriptLine> lines) {
-    std::int64_t at = lines.front().at;
-    for (const auto& line : lines) at = std::min(at, line.at);
-    return at;
-}
 
 Row take(Pending& pending) {
     Row row{std::move(pending.lines), pending.since};
@@ -25,7 +18,7 @@ Row take(Pending& pending) {
 std::vector<Row> add(Pending& pending, std::span<const TranscriptLine> lines) {
     std::vector<Row> rows;
     if (lines.empty()) return rows;
-    const std::int64_t first = earliest(lines);
+    const std::int64_t first = transcript_rows::earliest(lines);
     const std::int64_t last = transcript_rows::latest(lines);
     // A row's lines stay within max_span of its oldest one, even when the clock goes back.
     if (!pending.empty() && (first < pending.since || last - pending.since > max_span)) rows.push_back(take(pending));
@@ -49,7 +42,7 @@ std::size_t drop_before(Pending& pending, std::int64_t before) {
         return 1;
     }
     const auto dropped = std::erase_if(lines, [before](const TranscriptLine& line) { return line.at < before; });
-    pending = lines.empty() ? Pending{} : Pending{transcript_rows::encode(lines), earliest(lines)};
+    pending = lines.empty() ? Pending{} : Pending{transcript_rows::encode(lines), transcript_rows::earliest(lines)};
     return dropped;
 }
 
@@ -59,7 +52,7 @@ tl::expected<Pending, std::string> from_row(std::string_view column) {
     if (auto decoded = transcript_rows::decode(column, lines); !decoded) return tl::unexpected(decoded.error());
     if (lines.empty()) return Pending{};
     // Written again as encode() writes it, so that add() can append to it.
-    return Pending{transcript_rows::encode(lines), earliest(lines)};
+    return Pending{transcript_rows::encode(lines), transcript_rows::earliest(lines)};
 }
 
 }  // namespace reframe::transcript_buffer

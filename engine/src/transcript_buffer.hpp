@@ -34,7 +34,6 @@ struct Pending {
 struct Row {
     std::string lines;
     std::int64_t at = 0;
-    bool operator==(const Row&) const = default;
 };
 
 /// Once the waiting lines' column reaches this many bytes (about two turns), they are

@@ -17,6 +17,12 @@ std::int64_t latest(std::span<const TranscriptLine> lines) {
     return at;
 }
 
+std::int64_t earliest(std::span<const TranscriptLine> lines) {
+    std::int64_t at = lines.empty() ? 0 : lines.front().at;
+    for (const auto& line : lines) at = std::min(at, line.at);
+    return at;
+}
+
 std::string encode(std::span<const TranscriptLine> lines) {
     std::string out = "[";
     for (const auto& line : lines) {

@@ -19,6 +19,8 @@ namespace reframe::transcript_rows {
 /// The newest line's time (migration 5 gives a turn's row its lines' time; the lines of a
 /// turn share one).
 std::int64_t latest(std::span<const TranscriptLine> lines);
+/// The oldest line's time (0 for none).
+std::int64_t earliest(std::span<const TranscriptLine> lines);
 
 /// The `lines` column for one turn's lines (at least one).
 std::string encode(std::span<const TranscriptLine> lines);
