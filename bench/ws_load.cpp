@@ -32,6 +32,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "ws_load_cpu.hpp"
 #include "ws_load_options.hpp"
 #include "ws_load_report.hpp"
 
@@ -316,9 +317,11 @@ int run_load(const Options& options) {
     Pool pool(options, progress, results.begin()->endpoint());
     const auto deadline = steady::now() + std::chrono::seconds(options.timeout_seconds);
     wait_for(progress, &Progress::opened, options.connections, deadline);
+    const CpuSnapshot cpu_at_start = take_cpu_snapshot(options.server_pid);
     const auto started = steady::now();
     for (auto& c : pool.connections) c->start();
     wait_for(progress, &Progress::finished, options.connections, deadline);
+    const CpuSnapshot cpu_at_end = take_cpu_snapshot(options.server_pid);
     ServerMemory memory = read_server_memory(options.server_pid);
     if (options.idle) {
         std::this_thread::sleep_for(std::chrono::seconds(options.hold_seconds));
@@ -334,7 +337,7 @@ int run_load(const Options& options) {
             totals.seconds = std::chrono::duration<double>(progress.last_finish - started).count();
         }
     }
-    print_report(options, totals, memory);
+    print_report(options, totals, memory, window_cpu(cpu_at_start, cpu_at_end, options.idle ? 0 : totals.replies));
     const bool clean = totals.failed == 0 && totals.lost == 0 && totals.duplicates == 0 && totals.errors == 0;
     return clean ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ws_load_cpu.hpp"
 #include "ws_load_options.hpp"
 
 /// Everything the connections counted, merged after the run.
@@ -31,5 +32,6 @@ struct ServerMemory {
 
 ServerMemory read_server_memory(int pid);
 
-/// One JSON line on stdout: the options, the counts, msgs/s, p50/p99/max and the memory.
-void print_report(const Options& options, Totals& totals, const ServerMemory& memory);
+/// One JSON line on stdout: the options, the counts, msgs/s, p50/p99/max, the memory and
+/// the CPU of the measured window.
+void print_report(const Options& options, Totals& totals, const ServerMemory& memory, const WindowCpu& cpu);

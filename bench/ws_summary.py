@@ -21,6 +21,9 @@ import sys
 REFRAME, ECHO = "reframe", "node-ws-echo"
 FAULTS = ("failed", "lost", "duplicates", "errors")
 REQUIRED = ("label", "mode", "connections", "msgs_per_s", "p50_us", "p99_us", "server_peak_rss_kib") + FAULTS
+# CPU inside the measured window (ws_load's window_*): summed up when every run of a load has
+# them (ws_load before they came does not).
+WINDOW = ("window_server_cpu_us_per_say", "window_client_cpu_us_per_say", "window_machine_busy_pct")
 
 
 class BadInput(Exception):
@@ -52,6 +55,20 @@ def ratios_of(pairs, key):
     if any(e[key] <= 0 for _, e in pairs):
         return None
     return [r[key] / e[key] for r, e in pairs]
+
+
+def window_medians(reframe, echo):
+    """The medians of the window's CPU figures: each server's µs a say, the client's (the
+    same client drives both) and how busy the machine was; {} when a run lacks them."""
+    if not all(isinstance(run.get(key), (int, float)) for run in reframe + echo for key in WINDOW):
+        return {}
+    server, client, busy = WINDOW
+    return {
+        "reframe_server_cpu_us_per_say": median([r[server] for r in reframe]),
+        "echo_server_cpu_us_per_say": median([e[server] for e in echo]),
+        "client_cpu_us_per_say": median([run[client] for run in reframe + echo]),
+        "machine_busy_pct": median([run[busy] for run in reframe + echo]),
+    }
 
 
 def summarise(runs):
@@ -95,6 +112,7 @@ def summarise(runs):
             line["reframe_p50_us"] = median([r["p50_us"] for r in reframe])
             line["reframe_p99_us"] = median([r["p99_us"] for r in reframe])
             line["reframe_peak_rss_kib"] = max(r["server_peak_rss_kib"] for r in reframe)
+            line.update(window_medians(reframe, echo))
         faulty = [run for run in reframe + echo if not clean(run)]
         line["every_say_answered_once"] = not faulty
         for run in faulty:
