@@ -64,10 +64,10 @@ def window_medians(reframe, echo):
         return {}
     server, client, busy = WINDOW
     return {
-        "reframe_server_cpu_us_per_say": median([r[server] for r in reframe]),
-        "echo_server_cpu_us_per_say": median([e[server] for e in echo]),
-        "client_cpu_us_per_say": median([run[client] for run in reframe + echo]),
-        "machine_busy_pct": median([run[busy] for run in reframe + echo]),
+        "reframe_server_cpu_us_per_say": round(median([r[server] for r in reframe]), 1),
+        "echo_server_cpu_us_per_say": round(median([e[server] for e in echo]), 1),
+        "client_cpu_us_per_say": round(median([run[client] for run in reframe + echo]), 1),
+        "machine_busy_pct": round(median([run[busy] for run in reframe + echo])),
     }
 
 
