@@ -10,8 +10,8 @@
 # Each load runs PAIRS times on each server, one right after the other, the order
 # alternating: this machine's speed drifts by a fifth from one second to the next, so one
 # pair's ratio says little. Prints one JSON line per run, then bench/ws_summary.py's line per
-# load: the median of the pairs' reframe/echo ratios and their range (docs/benchmarks.md
-# records them). Exits non-zero when any run lost, duplicated or failed a say, or ws_load
+# load: the median of the pairs' reframe/echo ratios and their range, and the CPU a say
+# cost each server inside the measured window (docs/benchmarks.md records them). Exits non-zero when any run lost, duplicated or failed a say, or ws_load
 # failed, or the runs do not pair up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
