@@ -130,6 +130,9 @@ class Summary(unittest.TestCase):
         self.assertEqual(lines[0]["machine_busy_pct"], 90)  # 89.5, rounded
         # The 5,000 load's runs lack them (an older ws_load): left out, not made up.
         self.assertNotIn("reframe_server_cpu_us_per_say", lines[1])
+        unknown = dict(runs[1], window_server_cpu_us_per_say=None)  # ws_load could not read it
+        lines, _ = ws_summary.summarise(runs[:1] + [unknown] + runs[2:])
+        self.assertNotIn("echo_server_cpu_us_per_say", lines[0])
         runs[5] = RUNS[5]
         lines, _ = ws_summary.summarise(runs)
         self.assertNotIn("machine_busy_pct", lines[0])

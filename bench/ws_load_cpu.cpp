@@ -17,12 +17,16 @@ bool server_run_ns(int pid, std::uint64_t& total) {
     std::filesystem::directory_iterator it(tasks, error);
     if (error) return false;
     total = 0;
+    bool read_any = false;  // a kernel without schedstat has the folder but not the files
     for (const auto& task : it) {
         std::ifstream in(task.path() / "schedstat");
         std::uint64_t ns = 0;
-        if (in >> ns) total += ns;
+        if (in >> ns) {
+            total += ns;
+            read_any = true;
+        }
     }
-    return true;
+    return read_any;
 }
 
 std::uint64_t process_cpu_ns() {
@@ -62,8 +66,9 @@ WindowCpu window_cpu(const CpuSnapshot& start, const CpuSnapshot& end, std::uint
     const auto per_say_us = [says](std::uint64_t from, std::uint64_t to) {
         return to > from ? static_cast<double>(to - from) / 1000.0 / static_cast<double>(says) : 0.0;
     };
-    // A thread that ended inside the window takes its time with it: the sum may go down.
-    if (start.server_readable && end.server_readable)
+    // A thread that ended inside the window takes its time with it: a sum that went down
+    // is no figure.
+    if (start.server_readable && end.server_readable && end.server_ns >= start.server_ns)
         window.server_us_per_say = per_say_us(start.server_ns, end.server_ns);
     window.client_us_per_say = per_say_us(start.client_ns, end.client_ns);
     const auto total = end.machine_total_ticks - start.machine_total_ticks;

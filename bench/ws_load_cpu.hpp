@@ -6,6 +6,7 @@
 /// closes included) does not tell.
 
 #include <cstdint>
+#include <optional>
 
 /// Counters read at one moment.
 struct CpuSnapshot {
@@ -18,7 +19,7 @@ struct CpuSnapshot {
 
 /// What a window cost, from two snapshots.
 struct WindowCpu {
-    double server_us_per_say = 0;  // 0 when the server's counters could not be read
+    std::optional<double> server_us_per_say;  // none when the server's counters could not be read
     double client_us_per_say = 0;
     double machine_busy_percent = 0;  // of every core's time
 };
