@@ -11,8 +11,11 @@
 # alternating: this machine's speed drifts by a fifth from one second to the next, so one
 # pair's ratio says little. Prints one JSON line per run, then bench/ws_summary.py's line per
 # load: the median of the pairs' reframe/echo ratios and their range, and the CPU a say
-# cost each server inside the measured window (docs/benchmarks.md records them). Exits non-zero when any run lost, duplicated or failed a say, or ws_load
-# failed, or the runs do not pair up.
+# cost each server inside the measured window (docs/benchmarks.md records them). Exits
+# non-zero when any run lost, duplicated or failed a say, or ws_load failed, or the runs do
+# not pair up.
+# STORE=memory serves reframe with its sessions in memory (`--db :memory:`, no SQLite): what
+# persistence costs, measured the same way. The figures of record use the default, file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${REFRAME_BENCH_BUILD_DIR:-build-release}"
@@ -24,6 +27,11 @@ pairs="${PAIRS:-5}"
 [[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: PAIRS must be a whole number above 0, not \"$pairs\"" >&2; exit 2; }
 threads="${CLIENT_THREADS:-2}"
 out=bench/out
+case "${STORE:-file}" in
+  file) db="$out/ws_bench.db" ;;
+  memory) db=":memory:" ;;
+  *) echo "run_ws: STORE must be file or memory, not \"$STORE\"" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
 
 # Every connection is a file descriptor in the client and one in the server.
@@ -74,7 +82,7 @@ wait_port() {  # LOG PATTERN
 start_reframe() {
   rm -f "$out/ws_bench.db" "$out/ws_bench.db-wal" "$out/ws_bench.db-shm"
   "$bin" serve --config "$out/serve-bench.yaml" --listen 127.0.0.1:0 --flows dialogues \
-    --db "$out/ws_bench.db" --no-watch 2> "$out/serve.log" &
+    --db "$db" --no-watch 2> "$out/serve.log" &
   server_pid=$!
   wait_port "$out/serve.log" 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p'
 }

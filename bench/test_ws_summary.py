@@ -118,24 +118,29 @@ class Summary(unittest.TestCase):
             return dict(line, window_server_cpu_us_per_say=server, window_client_cpu_us_per_say=client,
                         window_machine_busy_pct=busy)
 
-        # Server figures per label; the client's and the machine's over all six runs.
-        runs = [timed(RUNS[0], 40.0, 12.0, 90), timed(RUNS[1], 25.0, 14.0, 88),
-                timed(RUNS[2], 23.0, 13.0, 91), timed(RUNS[3], 38.0, 11.0, 92),
-                timed(RUNS[4], 41.5, 12.4, 89), timed(RUNS[5], 26.0, 15.0, 80)] + RUNS[6:]
+        # RUNS[0], [3] and [4] are reframe's, [1], [2] and [5] the echo server's. Pooled, the
+        # client's median would be 12.7 and the machine's 90; the figures are not on tenths,
+        # so a median left unrounded shows.
+        runs = [timed(RUNS[0], 40.04, 12.0, 97.2), timed(RUNS[1], 25.0, 14.0, 88.0),
+                timed(RUNS[2], 23.0, 13.0, 91.0), timed(RUNS[3], 38.0, 11.04, 92.0),
+                timed(RUNS[4], 41.5, 12.4, 89.0), timed(RUNS[5], 26.0, 15.0, 80.0)] + RUNS[6:]
         lines, problems = ws_summary.summarise(runs)
         self.assertEqual(problems, [])
         self.assertEqual(lines[0]["reframe_server_cpu_us_per_say"], 40.0)
         self.assertEqual(lines[0]["echo_server_cpu_us_per_say"], 25.0)
-        self.assertEqual(lines[0]["client_cpu_us_per_say"], 12.7)
-        self.assertEqual(lines[0]["machine_busy_pct"], 90)  # 89.5, rounded
+        self.assertEqual(lines[0]["reframe_client_cpu_us_per_say"], 12.0)
+        self.assertEqual(lines[0]["echo_client_cpu_us_per_say"], 14.0)
+        self.assertEqual(lines[0]["reframe_machine_busy_pct"], 92)
+        self.assertEqual(lines[0]["echo_machine_busy_pct"], 88)
         # The 5,000 load's runs lack them (an older ws_load): left out, not made up.
         self.assertNotIn("reframe_server_cpu_us_per_say", lines[1])
-        unknown = dict(runs[1], window_server_cpu_us_per_say=None)  # ws_load could not read it
-        lines, _ = ws_summary.summarise(runs[:1] + [unknown] + runs[2:])
-        self.assertNotIn("echo_server_cpu_us_per_say", lines[0])
+        for unreadable in (None, True):  # ws_load could not read it; not a number
+            odd = dict(runs[1], window_server_cpu_us_per_say=unreadable)
+            lines, _ = ws_summary.summarise(runs[:1] + [odd] + runs[2:])
+            self.assertNotIn("echo_server_cpu_us_per_say", lines[0], unreadable)
         runs[5] = RUNS[5]
         lines, _ = ws_summary.summarise(runs)
-        self.assertNotIn("machine_busy_pct", lines[0])
+        self.assertNotIn("reframe_machine_busy_pct", lines[0])
 
     def test_another_label_is_reported(self):
         _, problems = ws_summary.summarise(RUNS + [run("reframe-lto", 50000)])

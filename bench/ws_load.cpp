@@ -6,7 +6,8 @@
 // (every say must get exactly one reply: a missing one is lost, an extra one a duplicate),
 // times each round trip, and prints one JSON line. With `--idle` the connections send
 // nothing and are held for `--hold` seconds. With `--server-pid` it adds the server's
-// resident memory (VmRSS now, VmHWM peak) from /proc.
+// resident memory (VmRSS now, VmHWM peak) from /proc, and the CPU its threads spent inside
+// the measured window (ws_load_cpu.hpp), beside the client's own and the machine's.
 //
 // Model: Boost.Beast's async websocket client example; one io_context per thread, each
 // connection lives on one of them, so a connection's counters need no lock.

@@ -6,7 +6,8 @@ runs them one right after the other, the order alternating), and each pair gives
 One pair says little on a machine whose speed drifts by a fifth from one second to the next:
 the median of the pairs' ratios is the figure, with their range beside it.
 
-Prints one JSON line per load. Exits 1 when any run lost, duplicated or failed a say, or a
+Prints one JSON line per load, with, when ws_load measured them, the medians of what a say
+cost each server and the client inside the measured window and how busy the machine was. Exits 1 when any run lost, duplicated or failed a say, or a
 load's reframe and echo runs do not pair up (a run that printed nothing would shift every
 later pair), or a pair has no figure to divide by: such a figure would mean nothing. Exits 2
 when the file cannot be read as ws_load's lines.
@@ -57,18 +58,23 @@ def ratios_of(pairs, key):
     return [r[key] / e[key] for r, e in pairs]
 
 
+def number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def window_medians(reframe, echo):
-    """The medians of the window's CPU figures: each server's µs a say, the client's (the
-    same client drives both) and how busy the machine was; {} when a run lacks them."""
-    if not all(isinstance(run.get(key), (int, float)) for run in reframe + echo for key in WINDOW):
+    """The medians of the window's CPU figures, each server's runs apart (the client and the
+    machine work differently for each): the server's, the client's µs a say and how busy the
+    machine was; {} when a run lacks one (an older ws_load, or one that could not read it)."""
+    if not all(number(run.get(key)) for run in reframe + echo for key in WINDOW):
         return {}
-    server, client, busy = WINDOW
-    return {
-        "reframe_server_cpu_us_per_say": round(median([r[server] for r in reframe]), 1),
-        "echo_server_cpu_us_per_say": round(median([e[server] for e in echo]), 1),
-        "client_cpu_us_per_say": round(median([run[client] for run in reframe + echo]), 1),
-        "machine_busy_pct": round(median([run[busy] for run in reframe + echo])),
-    }
+    line = {}
+    for name, runs in (("reframe", reframe), ("echo", echo)):
+        server, client, busy = ([run[key] for run in runs] for key in WINDOW)
+        line[f"{name}_server_cpu_us_per_say"] = round(median(server), 1)
+        line[f"{name}_client_cpu_us_per_say"] = round(median(client), 1)
+        line[f"{name}_machine_busy_pct"] = round(median(busy))
+    return line
 
 
 def summarise(runs):
