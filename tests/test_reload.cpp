@@ -2,6 +2,7 @@
 // keep going, and a session whose state disappeared moves to the entry, logged.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -157,6 +158,50 @@ TEST_CASE("a reload is refused when the new flows lack the engine's locale", "[r
     CHECK_FALSE(outcome.accepted);
     CHECK(flows.version() == version);
     CHECK_THAT(outcome.diagnostics.back(), Catch::Contains("locale 'gb'"));
+}
+
+TEST_CASE("the version names the bytes that were loaded while a file is being rewritten", "[reload][loader]") {
+    // The watcher may load a folder while an editor is still writing it. The version must
+    // then describe what was parsed: were it hashed from a second read of the files, a load
+    // of the old text could carry the new text's version, and the reload of the finished
+    // file would be skipped as "unchanged" (seen once in CI under ASan).
+    EditableFlows flows;
+    const fs::path lexicon = flows.dir.path() / "lexicons" / "labels.txt";
+    const std::string three = "useless\nlazy\na failure\n";
+    const std::string four = three + "hopeless\n";
+    const auto write = [&](const std::string& text) { std::ofstream(lexicon, std::ios::trunc) << text; };
+    const auto version_of = [&](const std::string& text) {
+        write(text);
+        auto loaded = load_flow_dir(flows.dir.path());
+        REQUIRE(loaded);
+        return loaded->flows->version;
+    };
+    const std::string version_three = version_of(three);
+    const std::string version_four = version_of(four);
+    REQUIRE(version_three != version_four);
+
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        for (int i = 0; !stop.load(); ++i) {
+            write(i % 2 == 0 ? four : three);
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    });
+    int compared = 0, mismatched = 0;
+    for (int i = 0; i < 60; ++i) {
+        auto loaded = load_flow_dir(flows.dir.path());
+        if (!loaded) continue;  // caught empty: no entries is an error
+        const auto entries = loaded->flows->lexicons.at("labels").entries.size();
+        const std::string& version = loaded->flows->version;
+        if (version == version_three || version == version_four) {
+            ++compared;
+            if (entries != (version == version_three ? 3U : 4U)) ++mismatched;
+        }
+    }
+    stop = true;
+    writer.join();
+    CHECK(mismatched == 0);
+    CHECK(compared > 0);
 }
 
 TEST_CASE("the watcher reloads a folder once a change has settled", "[reload]") {

@@ -75,6 +75,7 @@ void load_lexicon(const std::filesystem::path& path, LoadState& state) {
     state.lexicon_where[name] = {shown, 1, 1};
     auto text = read_text_file(path, state.diagnostics);
     if (!text) return;
+    state.note_source(path, *text);
     state.set.lexicons[name] = Lexicon{name, read_entries(shown, *text, state)};
 }
 

@@ -1,7 +1,11 @@
 #include "load_context.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <string_view>
+#include <system_error>
+
+#include "pseudonym.hpp"
 
 namespace reframe::loader_detail {
 namespace {
@@ -26,6 +30,20 @@ void LoadState::error(const char* code, SourceLocation where, std::string messag
 
 void LoadState::warning(const char* code, SourceLocation where, std::string message, std::string hint) {
     diagnostics.push_back(make(Severity::warning, code, std::move(where), std::move(message), std::move(hint)));
+}
+
+void LoadState::note_source(const std::filesystem::path& path, std::string_view bytes) {
+    // Names are relative to the folder (a list of files: the first one's folder), so a
+    // folder copied elsewhere keeps its version.
+    std::error_code ec;
+    const std::filesystem::path folder = std::filesystem::is_directory(origin, ec)
+                                             ? std::filesystem::path(origin)
+                                             : std::filesystem::path(origin).parent_path();
+    auto name = std::filesystem::relative(path, folder, ec);
+    if (ec || name.empty()) name = path.filename();
+    std::string named = name.generic_string() + '\0';
+    named.append(bytes);
+    source_digests += std::to_string(siphash24(0x7265667261, 0x666c6f7773, named)) + ';';
 }
 
 SourceLocation FileContext::at(const YAML::Node& node) const {

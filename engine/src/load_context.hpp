@@ -4,10 +4,12 @@
 // an intent defined in a file read later).
 
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -65,9 +67,16 @@ struct LoadState {
     std::unordered_map<std::string, bool> split_words;
     /// `# lint: allow CODE` comments: file -> line -> the codes allowed there.
     std::map<std::string, std::map<int, std::vector<std::string>>> allowed;
+    /// FlowSet::version's input: a digest of each source file's path and bytes, in the
+    /// order read (note_source()).
+    std::string source_digests;
 
     void error(const char* code, SourceLocation where, std::string message, std::string hint = {});
     void warning(const char* code, SourceLocation where, std::string message, std::string hint = {});
+    /// Adds the file at `path`, whose bytes the load is reading, to the version: the bytes
+    /// it parses, never a second read of the file, which a change being written may have
+    /// made different (the version would then name content that was not loaded).
+    void note_source(const std::filesystem::path& path, std::string_view bytes);
 };
 
 /// One YAML file being read: turns yaml-cpp marks (0-based) into 1-based locations.

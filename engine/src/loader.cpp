@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <optional>
 #include <system_error>
@@ -85,32 +84,19 @@ bool read_yaml(loader_detail::ReadYaml& read, LoadState& state) {
                              std::make_move_iterator(read.diagnostics.end()));
     if (!read.file) return false;
     const loader_detail::YamlFile& file = *read.file;
+    state.note_source(file.path, file.text);
     loader_detail::note_allow_comments(file.path, file.text, state);
     loader_detail::FileContext ctx(file, state);
     for (const auto& document : file.documents) loader_detail::parse_document(document, ctx);
     return true;
 }
 
-/// FlowSet::version: a hash over every file's path (relative to `origin`) and bytes.
-std::string version_of(const SourceFiles& files, const fs::path& origin) {
-    std::string digests;
-    for (const auto* list : {&files.lexicons, &files.yaml}) {
-        for (const auto& path : *list) {
-            std::error_code ec;
-            auto name = fs::relative(path, origin, ec);
-            if (ec || name.empty()) name = path.filename();
-            std::ifstream in(path, std::ios::binary);
-            std::string bytes = name.generic_string() + '\0';
-            char buffer[4096];
-            while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-                bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-            }
-            digests += std::to_string(siphash24(0x7265667261, 0x666c6f7773, bytes)) + ';';
-        }
-    }
+/// FlowSet::version: a hash over every source file's path (relative to the folder) and the
+/// bytes the load read from it (LoadState::note_source).
+std::string version_of(const LoadState& state) {
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(siphash24(0x7265667261, 0x666c6f7773, digests)));
+                  static_cast<unsigned long long>(siphash24(0x7265667261, 0x666c6f7773, state.source_digests)));
     return hex;
 }
 
@@ -147,9 +133,7 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     sort_diagnostics(state.diagnostics);
     if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
     index_intents(state.set);
-    std::error_code ec;
-    const fs::path origin = state.origin;
-    state.set.version = version_of(files, fs::is_directory(origin, ec) ? origin : origin.parent_path());
+    state.set.version = version_of(state);
     LoadResult result;
     result.flows = std::make_shared<const FlowSet>(std::move(state.set));
     result.warnings = std::move(state.diagnostics);
