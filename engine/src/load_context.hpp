@@ -75,7 +75,8 @@ struct LoadState {
     void warning(const char* code, SourceLocation where, std::string message, std::string hint = {});
     /// Adds the file at `path`, whose bytes the load is reading, to the version: the bytes
     /// it parses, never a second read of the file, which a change being written may have
-    /// made different (the version would then name content that was not loaded).
+    /// made different (the version would then name content that was not loaded). Called on
+    /// the loading thread only (YamlFiles' helpers parse; the loader notes what it takes).
     void note_source(const std::filesystem::path& path, std::string_view bytes);
 };
 
