@@ -7,10 +7,11 @@ One pair says little on a machine whose speed drifts by a fifth from one second 
 the median of the pairs' ratios is the figure, with their range beside it.
 
 Prints one JSON line per load, with, when ws_load measured them, the medians of what a say
-cost each server and the client inside the measured window and how busy the machine was. Exits 1 when any run lost, duplicated or failed a say, or a
-load's reframe and echo runs do not pair up (a run that printed nothing would shift every
-later pair), or a pair has no figure to divide by: such a figure would mean nothing. Exits 2
-when the file cannot be read as ws_load's lines.
+cost each server and the client inside the measured window and how busy the machine was.
+Exits 1 when any run lost, duplicated or failed a say, or a load's reframe and echo runs do
+not pair up (a run that printed nothing would shift every later pair), or a pair has no
+figure to divide by: such a figure would mean nothing. Exits 2 when the file cannot be read
+as ws_load's lines.
 
 usage: ws_summary.py RUNS.jsonl
 """
@@ -23,7 +24,7 @@ REFRAME, ECHO = "reframe", "node-ws-echo"
 FAULTS = ("failed", "lost", "duplicates", "errors")
 REQUIRED = ("label", "mode", "connections", "msgs_per_s", "p50_us", "p99_us", "server_peak_rss_kib") + FAULTS
 # CPU inside the measured window (ws_load's window_*): summed up when every run of a load has
-# them (ws_load before they came does not).
+# them as numbers (an older ws_load has none; one that could not read a figure gives null).
 WINDOW = ("window_server_cpu_us_per_say", "window_client_cpu_us_per_say", "window_machine_busy_pct")
 
 
