@@ -33,13 +33,9 @@ void LoadState::warning(const char* code, SourceLocation where, std::string mess
 }
 
 void LoadState::note_source(const std::filesystem::path& path, std::string_view bytes) {
-    // Names are relative to the folder (a list of files: the first one's folder), so a
-    // folder copied elsewhere keeps its version.
+    // Names are relative to the folder, so a folder copied elsewhere keeps its version.
     std::error_code ec;
-    const std::filesystem::path folder = std::filesystem::is_directory(origin, ec)
-                                             ? std::filesystem::path(origin)
-                                             : std::filesystem::path(origin).parent_path();
-    auto name = std::filesystem::relative(path, folder, ec);
+    auto name = std::filesystem::relative(path, source_folder, ec);
     if (ec || name.empty()) name = path.filename();
     std::string named = name.generic_string() + '\0';
     named.append(bytes);

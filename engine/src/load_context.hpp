@@ -67,8 +67,10 @@ struct LoadState {
     std::unordered_map<std::string, bool> split_words;
     /// `# lint: allow CODE` comments: file -> line -> the codes allowed there.
     std::map<std::string, std::map<int, std::vector<std::string>>> allowed;
-    /// FlowSet::version's input: a digest of each source file's path and bytes, in the
-    /// order read (note_source()).
+    /// FlowSet::version's input: a digest of each source file's path (relative to
+    /// `source_folder`: the folder, or a list of files' first one's) and bytes, in the order
+    /// read (note_source()).
+    std::filesystem::path source_folder;
     std::string source_digests;
 
     void error(const char* code, SourceLocation where, std::string message, std::string hint = {});

@@ -102,6 +102,9 @@ std::string version_of(const LoadState& state) {
 
 /// Lexicons first: patterns name them. Then every file, then the checks that need all.
 tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
+    std::error_code ec;
+    const fs::path origin = state.origin;
+    state.source_folder = fs::is_directory(origin, ec) ? origin : origin.parent_path();
     state.tone = loader_detail::bundled_tone_phrases();
     if (files.tone) loader_detail::load_tone_file(*files.tone, state);
     for (const auto& path : files.lexicons) loader_detail::load_lexicon(path, state);
