@@ -13,6 +13,7 @@
 #include "reframe/engine.hpp"
 #include "reframe/loader.hpp"
 #include "reframe/session_store.hpp"
+#include "sqlite_session_store.hpp"
 #include "stored_lines.hpp"
 #include "temp_dir.hpp"
 #include "transcript_buffer.hpp"
@@ -405,4 +406,82 @@ TEST_CASE("a turn whose writes fail half-way in a batch is undone alone; the tur
     // Nothing stale comes back from the cache either.
     REQUIRE(store->update(ana, count_turn));
     CHECK(count_of(*store, ana) == 5);
+}
+
+TEST_CASE("a session row inserted by a batch that was then replayed is written again, and updated after",
+          "[store][batch]") {
+    // The store updates a known session row by its rowid. A new person's row inserted by
+    // the first pass of a batch is rolled back when a later turn's writes fail, so the
+    // rowid noted for it names no row when the batch is replayed: the row must be written
+    // again (an update by the stale rowid alone would lose the turn).
+    TempDir dir;
+    const std::string db = dir.file("s.db").string();
+    auto store = open_store(db);
+    const std::string eve = "eve", fay = "fay", cy = "cy";
+    {
+        SQLite::Database admin(db, SQLite::OPEN_READWRITE);
+        admin.exec(
+            "CREATE TRIGGER refuse_cy BEFORE INSERT ON sessions WHEN new.user_id = 'cy'"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    }
+    const std::vector<SessionStore::UserTurn> turns = {{&eve, &count_turn}, {&fay, &count_turn}, {&cy, &count_turn}};
+    const auto results = store->update_all(turns);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0]);
+    CHECK(results[1]);
+    CHECK_FALSE(results[2]);
+    CHECK(count_of(*store, eve) == 1);
+    CHECK(count_of(*store, fay) == 1);
+    // The next turns go through the cache's rowids: each person's own row, counted on.
+    REQUIRE(store->update_all(std::vector<SessionStore::UserTurn>{{&fay, &count_turn}, {&eve, &count_turn}})[0]);
+    REQUIRE(store->update(eve, count_turn));
+    CHECK(count_of(*store, eve) == 3);
+    CHECK(count_of(*store, fay) == 2);
+    SQLite::Database reader(db, SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT count(*) FROM sessions").getInt() == 2);
+}
+
+TEST_CASE("a failed batch whose database another connection wrote to while it was undone fails as a whole",
+          "[store][batch][privacy]") {
+    // A batch whose writes fail is rolled back and its other turns' writes carried out
+    // again. They were computed on what the first transaction read: had anyone written in
+    // between (here, forgotten ana), writing them again would bring ana's session back.
+    TempDir dir;
+    const std::string db = dir.file("s.db").string();
+    auto opened = SqliteSessionStore::open(db);
+    REQUIRE(opened);
+    auto& store = **opened;
+    const std::string ana = "ana", ben = "ben", cy = "cy";
+    REQUIRE(store.update(ana, count_turn));
+    REQUIRE(store.update(ben, count_turn));
+    SQLite::Database admin(db, SQLite::OPEN_READWRITE);
+    admin.exec(
+        "CREATE TRIGGER refuse_cy BEFORE INSERT ON sessions WHEN new.user_id = 'cy'"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const bool someone_writes = GENERATE(false, true);
+    CAPTURE(someone_writes);
+    int undone = 0;
+    store.set_before_begin_again([&] {
+        ++undone;
+        if (someone_writes) admin.exec("DELETE FROM sessions WHERE user_id = 'ana'");
+    });
+    const std::vector<SessionStore::UserTurn> turns = {{&ana, &count_turn}, {&cy, &count_turn}, {&ben, &count_turn}};
+    const auto results = store.update_all(turns);
+    REQUIRE(results.size() == 3);
+    CHECK(undone == 1);
+    CHECK_FALSE(results[1]);
+    if (someone_writes) {
+        for (const auto& result : results) {
+            REQUIRE_FALSE(result);
+            CHECK_THAT(result.error().message, Catch::Contains("another connection wrote"));
+        }
+        CHECK(count_of(store, ana) == 0);  // forgotten, and not brought back
+        CHECK(count_of(store, ben) == 1);
+    } else {
+        CHECK(results[0]);
+        CHECK(results[2]);
+        CHECK(count_of(store, ana) == 2);
+        CHECK(count_of(store, ben) == 2);
+    }
+    CHECK(count_of(store, cy) == 0);
 }

@@ -85,17 +85,27 @@ constexpr const char* count_purged_sql =
 constexpr const char* old_pending_sql = "SELECT user_id, pending, pending_since FROM sessions WHERE pending_since < ?";
 constexpr const char* set_pending_sql = "UPDATE sessions SET pending = ?, pending_since = ? WHERE user_id = ?";
 
-constexpr const char* select_sql = "SELECT state, pending, pending_since FROM sessions WHERE user_id = ?";
+constexpr const char* select_sql = "SELECT state, pending, pending_since, rowid FROM sessions WHERE user_id = ?";
 constexpr const char* upsert_sql =
     "INSERT INTO sessions (user_id, version, state, updated_at, pending, pending_since) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, state = excluded.state,"
-    " updated_at = excluded.updated_at, pending = excluded.pending, pending_since = excluded.pending_since";
+    " updated_at = excluded.updated_at, pending = excluded.pending, pending_since = excluded.pending_since"
+    " RETURNING rowid";
 /// The same, for a turn that leaves `pending_since` as it was: a column an UPDATE sets is
 /// rewritten in its indexes even when its value stays, so most turns leave it out.
 constexpr const char* upsert_same_since_sql =
     "INSERT INTO sessions (user_id, version, state, updated_at, pending, pending_since) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, state = excluded.state,"
-    " updated_at = excluded.updated_at, pending = excluded.pending";
+    " updated_at = excluded.updated_at, pending = excluded.pending RETURNING rowid";
+/// A row whose rowid the cache knows is updated by it, without looking the user's text up
+/// in the primary key's index; the user is compared too, so a rowid gone stale (the row
+/// rolled back, erased, or another person's since) updates nothing, and the upsert runs.
+/// Bound as the upserts are, with the rowid as ?7 (?6 is unused in the second one).
+constexpr const char* update_sql =
+    "UPDATE sessions SET version = ?2, state = ?3, updated_at = ?4, pending = ?5, pending_since = ?6"
+    " WHERE rowid = ?7 AND user_id = ?1";
+constexpr const char* update_same_since_sql =
+    "UPDATE sessions SET version = ?2, state = ?3, updated_at = ?4, pending = ?5 WHERE rowid = ?7 AND user_id = ?1";
 
 StoreError to_store_error(const SQLite::Exception& error) { return StoreError{error.what()}; }
 
@@ -234,9 +244,10 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
     db.exec("PRAGMA mmap_size = 268435456");
     // Erased sessions are health data: overwrite freed content instead of leaving it on disk.
     db.exec("PRAGMA secure_delete = ON");
-    // A batch of turns runs under one savepoint (update_all), whose copies of the pages it
-    // changes would go to a temporary file past 64 KiB: keep them in memory. (SQLite's other
-    // temporary tables and indexes too: a migration's sort of a large database uses memory.)
+    // The copies of changed pages that savepoints and statements keep to undo themselves
+    // (update_all's after a failed write) would go to a temporary file past 64 KiB: keep
+    // them in memory. (SQLite's other temporary tables and indexes too: a migration's sort
+    // of a large database uses memory.)
     db.exec("PRAGMA temp_store = MEMORY");
     return migrate(db);
 }
@@ -289,11 +300,11 @@ SqliteSessionStore::SqliteSessionStore(SQLite::Database database, const std::str
       savepoint_(db_, "SAVEPOINT turn"),
       release_(db_, "RELEASE turn"),
       rollback_to_(db_, "ROLLBACK TO turn"),
-      savepoint_batch_(db_, "SAVEPOINT batch"),
-      rollback_to_batch_(db_, "ROLLBACK TO batch"),
       select_(db_, select_sql),
       upsert_(db_, upsert_sql),
       upsert_same_since_(db_, upsert_same_since_sql),
+      update_(db_, update_sql),
+      update_same_since_(db_, update_same_since_sql),
       insert_line_(db_, insert_line_sql),
       insert_measure_(db_, insert_measure_sql),
       data_version_(db_, "PRAGMA data_version"),
@@ -352,7 +363,7 @@ tl::expected<std::optional<SqliteSessionStore::Stored>, StoreError> SqliteSessio
     if (!select_.executeStep()) return std::optional<Stored>{};
     auto state = deserialize(user, select_.getColumn(0).getString());
     if (!state) return tl::make_unexpected(StoreError{"stored session cannot be read: " + state.error()});
-    Stored stored{std::move(*state), {}, {}, 0};
+    Stored stored{std::move(*state), {}, {}, 0, select_.getColumn(3).getInt64()};
     const auto column = select_.getColumn(1);
     if (auto pending = transcript_buffer::from_row(column.getText()); pending) {
         stored.pending = std::move(*pending);
@@ -408,23 +419,37 @@ SqliteSessionStore::Computed SqliteSessionStore::compute(const std::string& user
     return computed;
 }
 
-void SqliteSessionStore::write(const std::string& user, const Computed& computed) {
+void SqliteSessionStore::write(const std::string& user, Computed& computed) {
     if (computed.writes.forget) {
         cache_.erase(user);
         erase_rows(user);
         return;
     }
     write_transcript(user, computed);
-    const auto& pending = computed.stored.pending;
+    auto& stored = computed.stored;
+    const std::string state = serialize(stored.state);
+    const std::int64_t now = unix_seconds();
+    const auto bind_row = [&](SQLite::Statement& statement) {
+        statement.bind(1, user);
+        statement.bind(2, SessionState::version);
+        statement.bindNoCopy(3, state);
+        statement.bind(4, now);
+        bind_pending(statement, 5, stored.pending);
+    };
+    if (stored.rowid != 0) {
+        auto& update = computed.same_since ? update_same_since_ : update_;
+        update.tryReset();
+        const ResetOnExit reset(update);
+        bind_row(update);
+        update.bind(7, stored.rowid);
+        if (update.exec() == 1) return;
+    }
     auto& upsert = computed.same_since ? upsert_same_since_ : upsert_;
     upsert.tryReset();
     const ResetOnExit reset(upsert);
-    upsert.bind(1, user);
-    upsert.bind(2, SessionState::version);
-    upsert.bind(3, serialize(computed.stored.state));
-    upsert.bind(4, unix_seconds());
-    bind_pending(upsert, 5, pending);
-    upsert.exec();
+    bind_row(upsert);
+    if (!upsert.executeStep()) throw SQLite::Exception("the session row's upsert returned no rowid", SQLITE_ERROR);
+    stored.rowid = upsert.getColumn(0).getInt64();
 }
 
 void SqliteSessionStore::committed(const std::string& user, Computed& computed) {
@@ -466,16 +491,18 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
     return {};
 }
 
-// A savepoint per turn would let a failing turn be undone alone, but it costs every turn:
-// two more statements, and a copy of each page the turn changes (11% of the batch's
-// instructions under load, docs/benchmarks.md). So a batch runs under one savepoint, and
-// only a failure pays:
+// A savepoint would let a failing turn be undone alone, but it costs every batch a copy
+// of each page it changes (one around each turn cost 11% of the batch's instructions
+// under load; one around the batch still 1.5 µs a changed page, docs/benchmarks.md). So a
+// batch runs under none, and only a failure pays:
 // - A turn that throws, or whose session cannot be read, has written nothing: it fails
 //   alone, and the batch goes on — unless the error ended SQLite's transaction (an I/O
 //   error, memory): then the whole batch fails, as nothing of it can be committed.
-// - A turn whose writes fail part-way may have left some of them: the batch's writes are
-//   rolled back to the savepoint, the computed writes of the turns before it carried out
-//   again, and from then on each turn's writes are under a savepoint of their own.
+// - A turn whose writes fail part-way may have left some of them: the transaction is
+//   rolled back and begun again, the computed writes of the turns before it carried out
+//   again, and from then on each turn's writes are under a savepoint of their own. Those
+//   turns were computed on what the first transaction read: should another connection
+//   have written in between (PRAGMA data_version), the whole batch fails instead.
 std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::span<const UserTurn> turns) {
     const std::lock_guard lock(mutex_);
     std::vector<tl::expected<void, StoreError>> results(turns.size());
@@ -506,10 +533,22 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
             throw SQLite::Exception("the batch's transaction was rolled back", SQLITE_ABORT);
         }
     };
+    std::optional<ImmediateTransaction> transaction;
+    // Undoes the batch's writes: rolls its transaction back and begins another.
+    const auto begin_again = [&] {
+        const std::int64_t seen = seen_data_version_;
+        transaction.reset();  // ROLLBACK (nothing to do when SQLite has rolled back already)
+        if (before_begin_again_) before_begin_again_();
+        transaction.emplace(begin_, commit_, rollback_);
+        check_cache();
+        if (seen_data_version_ != seen) {
+            throw SQLite::Exception("another connection wrote to the database while a failed batch was undone",
+                                    SQLITE_BUSY);
+        }
+    };
     try {
-        ImmediateTransaction transaction(begin_, commit_, rollback_);
-        check_cache();  // once: nobody else can write while the batch holds the write lock
-        run(savepoint_batch_);
+        transaction.emplace(begin_, commit_, rollback_);
+        check_cache();         // once: nobody else can write while the batch holds the write lock
         bool guarded = false;  // a write failed: each turn's writes under a savepoint
         for (std::size_t i = 0; i < turns.size(); ++i) {
             const std::string& user = *turns[i].user;
@@ -534,14 +573,14 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
                 fail(i, StoreError{error.what()});
                 // Again, without the failed turn; should the same writes fail twice (the
                 // disk, not the turn), the batch fails as a whole.
-                run(rollback_to_batch_);
+                begin_again();
                 for (std::size_t j = 0; j < i; ++j) {
                     if (computed[j]) write(*turns[j].user, *computed[j]);
                 }
                 guarded = true;
             }
         }
-        transaction.commit();
+        transaction->commit();
     } catch (const std::exception& error) {
         for (const auto& [user, turn] : turns) cache_.erase(*user);
         return std::vector<tl::expected<void, StoreError>>(turns.size(), tl::make_unexpected(StoreError{error.what()}));
@@ -555,6 +594,11 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
     }
     if (erased) truncate_log();
     return results;
+}
+
+void SqliteSessionStore::set_before_begin_again(std::function<void()> hook) {
+    const std::lock_guard lock(mutex_);
+    before_begin_again_ = std::move(hook);
 }
 
 void SqliteSessionStore::write_transcript(const std::string& user, const Computed& computed) {

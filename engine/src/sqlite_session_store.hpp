@@ -2,6 +2,7 @@
 /// Sessions in an SQLite database file (WAL), the embedded default store.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,6 +88,10 @@ public:
 
     /// Background checkpoints run so far (for tests).
     [[nodiscard]] std::uint64_t background_checkpoints();
+    /// For tests: runs when a batch whose writes failed has been rolled back, before the
+    /// transaction that writes its other turns again begins (when another connection
+    /// could write).
+    void set_before_begin_again(std::function<void()> hook);
 
 private:
     SqliteSessionStore(SQLite::Database database, const std::string& path, SqliteCheckpointPolicy policy);
@@ -103,6 +108,8 @@ private:
         /// it; the purge deletes it), so that it never stops the person's conversation.
         std::string unreadable;
         std::int64_t unreadable_since = 0;
+        /// The row's rowid, which the next write updates it by (0: not known, upsert).
+        std::int64_t rowid = 0;
     };
     /// Reads and decodes the user's row with `select_`; throws SQLite::Exception.
     tl::expected<std::optional<Stored>, StoreError> read_row(const std::string& user);
@@ -129,8 +136,9 @@ private:
     /// Inside a transaction, after check_cache(): reads the session and runs `turn` on it;
     /// nothing is written. Throws StoreFailure, SQLite::Exception, or whatever `turn` throws.
     Computed compute(const std::string& user, const Turn& turn);
-    /// Inside a transaction: carries out a computed turn's writes. Throws SQLite::Exception.
-    void write(const std::string& user, const Computed& computed);
+    /// Inside a transaction: carries out a computed turn's writes, and notes the session
+    /// row's rowid in `computed`. Throws SQLite::Exception.
+    void write(const std::string& user, Computed& computed);
     /// After the commit: keeps the session the turn left decoded (none when it forgot the person).
     void committed(const std::string& user, Computed& computed);
     /// Keeps a committed session decoded.
@@ -152,17 +160,18 @@ private:
     SQLite::Statement savepoint_;  // around one turn's writes, once a batch had a failure
     SQLite::Statement release_;
     SQLite::Statement rollback_to_;
-    SQLite::Statement savepoint_batch_;  // around a batch's writes
-    SQLite::Statement rollback_to_batch_;
     SQLite::Statement select_;
     SQLite::Statement upsert_;
     SQLite::Statement upsert_same_since_;  // for turns that leave `pending_since` as it was
+    SQLite::Statement update_;             // the same two, by a known rowid
+    SQLite::Statement update_same_since_;
     SQLite::Statement insert_line_;
     SQLite::Statement insert_measure_;
     std::vector<SQLite::Statement> erase_;  // one DELETE per table that holds rows about a user
     SQLite::Statement data_version_;
     std::int64_t seen_data_version_ = -1;
     std::unordered_map<std::string, Stored> cache_;
+    std::function<void()> before_begin_again_;  // set_before_begin_again
     SqliteCheckpointPolicy policy_;
     int frames_at_request_ = 0;                      // the log's size when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;  // last: stopped before the rest goes
