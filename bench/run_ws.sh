@@ -26,6 +26,13 @@ says="${SAYS:-20}"
 pairs="${PAIRS:-5}"
 [[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: PAIRS must be a whole number above 0, not \"$pairs\"" >&2; exit 2; }
 threads="${CLIENT_THREADS:-2}"
+for n in $loads; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: LOADS must be whole numbers above 0, not \"$n\"" >&2; exit 2; }
+done
+[[ "$idle" =~ ^[0-9]+$ ]] || { echo "run_ws: IDLE must be a whole number, not \"$idle\"" >&2; exit 2; }
+# The most connections any run opens at once: the server's limit and the open files follow it.
+most="$idle"
+for n in $loads; do [ "$n" -gt "$most" ] && most="$n"; done
 out=bench/out
 case "${STORE:-file}" in
   file) db="$out/ws_bench.db" ;;
@@ -36,9 +43,9 @@ mkdir -p "$out"
 
 # Every connection is a file descriptor in the client and one in the server.
 ulimit -n "$(ulimit -Hn)"
-need=$((idle + 256))
+need=$((most + 256))
 if [ "$(ulimit -n)" -lt "$need" ]; then
-  echo "run_ws: $idle idle connections need $need open files; the hard limit is $(ulimit -Hn)" >&2
+  echo "run_ws: $most connections need $need open files; the hard limit is $(ulimit -Hn)" >&2
   exit 1
 fi
 
@@ -57,7 +64,7 @@ load="$build_dir/bench/ws_load"
 cat > "$out/serve-bench.yaml" <<YAML
 # Written by bench/run_ws.sh: the defaults, with the limits a load test would trip raised.
 limits:
-  max_connections: $((idle + 100))
+  max_connections: $((most + 100))
   per_connection: {per_minute: 0}
   per_ip: {per_minute: 0}
   engine_rate_per_minute: 0
