@@ -493,8 +493,8 @@ tl::expected<void, StoreError> SqliteSessionStore::update(const std::string& use
 
 // A savepoint would let a failing turn be undone alone, but it costs every batch a copy
 // of each page it changes (one around each turn cost 11% of the batch's instructions
-// under load; one around the batch still 1.5 µs a changed page, docs/benchmarks.md). So a
-// batch runs under none, and only a failure pays:
+// under load; one around the batch still about 2 µs a changed page, docs/benchmarks.md).
+// So a batch runs under none, and only a failure pays:
 // - A turn that throws, or whose session cannot be read, has written nothing: it fails
 //   alone, and the batch goes on — unless the error ended SQLite's transaction (an I/O
 //   error, memory): then the whole batch fails, as nothing of it can be committed.
