@@ -100,7 +100,11 @@ constexpr const char* upsert_same_since_sql =
 /// A row whose rowid the cache knows is updated by it, without looking the user's text up
 /// in the primary key's index; the user is compared too, so a rowid gone stale (the row
 /// rolled back, erased, or another person's since) updates nothing, and the upsert runs.
-/// Bound as the upserts are, with the rowid as ?7 (?6 is unused in the second one).
+/// No known path hands a turn another person's rowid (another connection's write empties
+/// the cache, an erasure drops the entry, a replay gives out the same rowids): the user
+/// comparison is the safety net that keeps a wrong one from ever writing someone else's
+/// row, so keep it. Bound as the upserts are, with the rowid as ?7 (?6 is unused in the
+/// second one).
 constexpr const char* update_sql =
     "UPDATE sessions SET version = ?2, state = ?3, updated_at = ?4, pending = ?5, pending_since = ?6"
     " WHERE rowid = ?7 AND user_id = ?1";
@@ -542,8 +546,8 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
         transaction.emplace(begin_, commit_, rollback_);
         check_cache();
         if (seen_data_version_ != seen) {
-            throw SQLite::Exception("another connection wrote to the database while a failed batch was undone",
-                                    SQLITE_BUSY);
+            // Another connection wrote, or SQLite read the file afresh after an error.
+            throw SQLite::Exception("the database changed while the batch's failed writes were undone", SQLITE_ABORT);
         }
     };
     try {
