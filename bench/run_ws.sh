@@ -26,13 +26,13 @@ says="${SAYS:-20}"
 pairs="${PAIRS:-5}"
 [[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: PAIRS must be a whole number above 0, not \"$pairs\"" >&2; exit 2; }
 threads="${CLIENT_THREADS:-2}"
-for n in $loads; do
-  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: LOADS must be whole numbers above 0, not \"$n\"" >&2; exit 2; }
-done
 [[ "$idle" =~ ^[0-9]+$ ]] || { echo "run_ws: IDLE must be a whole number, not \"$idle\"" >&2; exit 2; }
 # The most connections any run opens at once: the server's limit and the open files follow it.
 most="$idle"
-for n in $loads; do [ "$n" -gt "$most" ] && most="$n"; done
+for n in $loads; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run_ws: LOADS must be whole numbers above 0, not \"$n\"" >&2; exit 2; }
+  [ "$n" -gt "$most" ] && most="$n"
+done
 out=bench/out
 case "${STORE:-file}" in
   file) db="$out/ws_bench.db" ;;

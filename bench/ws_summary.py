@@ -23,7 +23,7 @@ import sys
 REFRAME, ECHO = "reframe", "node-ws-echo"
 FAULTS = ("failed", "lost", "duplicates", "errors")
 REQUIRED = ("label", "mode", "connections", "msgs_per_s", "p50_us", "p99_us", "server_peak_rss_kib") + FAULTS
-# CPU inside the measured window (ws_load's window_*): summed up when every run of a load has
+# CPU inside the measured window (ws_load's window_*): summarised when every run of a load has
 # them as numbers (an older ws_load has none; one that could not read a figure gives null).
 WINDOW = ("window_server_cpu_us_per_say", "window_client_cpu_us_per_say", "window_machine_busy_pct")
 

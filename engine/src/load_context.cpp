@@ -1,6 +1,8 @@
 #include "load_context.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -9,6 +11,9 @@
 
 namespace reframe::loader_detail {
 namespace {
+
+/// The key of FlowSet::version's hashes (stored in sessions: never change it).
+std::uint64_t version_hash(std::string_view bytes) { return siphash24(0x7265667261, 0x666c6f7773, bytes); }
 
 Diagnostic make(Severity severity, const char* code, SourceLocation where, std::string message, std::string hint) {
     Diagnostic d;
@@ -39,7 +44,13 @@ void LoadState::note_source(const std::filesystem::path& path, std::string_view 
     if (ec || name.empty()) name = path.filename();
     std::string named = name.generic_string() + '\0';
     named.append(bytes);
-    source_digests += std::to_string(siphash24(0x7265667261, 0x666c6f7773, named)) + ';';
+    source_digests += std::to_string(version_hash(named)) + ';';
+}
+
+std::string LoadState::version() const {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(version_hash(source_digests)));
+    return hex;
 }
 
 SourceLocation FileContext::at(const YAML::Node& node) const {

@@ -80,6 +80,8 @@ struct LoadState {
     /// made different (the version would then name content that was not loaded). Called on
     /// the loading thread only (YamlFiles' helpers parse; the loader notes what it takes).
     void note_source(const std::filesystem::path& path, std::string_view bytes);
+    /// FlowSet::version: a hash over the digests note_source() gathered, in hex.
+    [[nodiscard]] std::string version() const;
 };
 
 /// One YAML file being read: turns yaml-cpp marks (0-based) into 1-based locations.

@@ -1,7 +1,6 @@
 #include "reframe/loader.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <iterator>
 #include <optional>
 #include <system_error>
@@ -16,7 +15,6 @@
 #include "load_context.hpp"
 #include "loader_codes.hpp"
 #include "pattern_source.hpp"
-#include "pseudonym.hpp"
 #include "target_resolver.hpp"
 #include "tone.hpp"
 #include "yaml_source.hpp"
@@ -91,15 +89,6 @@ bool read_yaml(loader_detail::ReadYaml& read, LoadState& state) {
     return true;
 }
 
-/// FlowSet::version: a hash over every source file's path (relative to the folder) and the
-/// bytes the load read from it (LoadState::note_source).
-std::string version_of(const LoadState& state) {
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(siphash24(0x7265667261, 0x666c6f7773, state.source_digests)));
-    return hex;
-}
-
 /// Lexicons first: patterns name them. Then every file, then the checks that need all.
 tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& state) {
     std::error_code ec;
@@ -136,7 +125,7 @@ tl::expected<LoadResult, Diagnostics> load(const SourceFiles& files, LoadState& 
     sort_diagnostics(state.diagnostics);
     if (has_errors(state.diagnostics)) return tl::make_unexpected(std::move(state.diagnostics));
     index_intents(state.set);
-    state.set.version = version_of(state);
+    state.set.version = state.version();
     LoadResult result;
     result.flows = std::make_shared<const FlowSet>(std::move(state.set));
     result.warnings = std::move(state.diagnostics);

@@ -552,7 +552,7 @@ std::vector<tl::expected<void, StoreError>> SqliteSessionStore::update_all(std::
     };
     try {
         transaction.emplace(begin_, commit_, rollback_);
-        check_cache();         // once: nobody else can write while the batch holds the write lock
+        check_cache();         // nobody else can write while the batch holds the write lock (begin_again looks again)
         bool guarded = false;  // a write failed: each turn's writes under a savepoint
         for (std::size_t i = 0; i < turns.size(); ++i) {
             const std::string& user = *turns[i].user;
