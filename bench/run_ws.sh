@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The WebSocket load benchmark (issue 6). bench/ws_load.cpp (Boost.Beast, async, one
-# io_context per thread) drives, in the same run:
+# The WebSocket load benchmark (issue 6). bench/ws_load.cpp (an edge-triggered epoll loop
+# per thread, kept lean because it shares the machine with the server) drives, in the same run:
 #   - `reframe serve`: full engine turns, sessions in an SQLite file (WAL), limits raised so
 #     that the load is never rate-limited;
 #   - a Node `ws` echo server (bench/peers/ws_echo.js): the loopback ceiling.
@@ -137,8 +137,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for n in $loads; do
   pair "$pairs" --connections "$n" --says "$says"
 done
-# Memory is steady from one run to the next: one pair.
-pair 1 --connections "$idle" --idle --hold 5
+# Memory is steady from one run to the next: one pair (none with IDLE=0).
+if [ "$idle" -gt 0 ]; then
+  pair 1 --connections "$idle" --idle --hold 5
+fi
 echo "summary (the median of $pairs pairs a load; one pair for the idle connections):"
 status=0
 python3 bench/ws_summary.py "$out/ws_runs.jsonl" || status=$?

@@ -60,4 +60,7 @@ void print_report(const Options& options, Totals& totals, const ServerMemory& me
     std::fflush(stdout);
     if (!totals.first_error.empty())
         std::fprintf(stderr, "ws_load: first error frame: %s\n", totals.first_error.c_str());
+    if (!totals.first_failure.empty())
+        std::fprintf(stderr, "ws_load: %zu connection(s) failed; the first: %s\n", totals.failed,
+                     totals.first_failure.c_str());
 }

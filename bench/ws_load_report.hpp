@@ -20,6 +20,7 @@ struct Totals {
     std::size_t duplicates = 0;  // frames after the last reply
     std::size_t lost = 0;        // says sent and never answered
     std::string first_error;     // the first error frame seen, as sent
+    std::string first_failure;   // why the first failed connection failed
     std::vector<std::uint32_t> rtt_us;
     double seconds = 0;  // from the first say to the last reply
 };
