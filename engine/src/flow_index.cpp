@@ -1,5 +1,6 @@
 // Lookup tables derived from a loaded FlowSet, so that a turn does only the work the
 // message and the flows call for.
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
@@ -34,6 +35,29 @@ void add_state_vars(const State& state, std::unordered_set<std::string>& used) {
     if (state.fallback) add_rule_vars(*state.fallback, used);
 }
 
+/// Whether `rule` names `intent` or one of its tags (what match_intents() looks for).
+bool calls_for(const Transition& rule, const Intent& intent) {
+    if (std::find(rule.intents.begin(), rule.intents.end(), intent.id) != rule.intents.end()) return true;
+    return std::any_of(rule.tags.begin(), rule.tags.end(), [&](const std::string& tag) {
+        return std::find(intent.tags.begin(), intent.tags.end(), tag) != intent.tags.end();
+    });
+}
+
+void index_interrupts(FlowSet& flows) {
+    flows.interrupts_by_intent.assign(flows.intents.size(), {});
+    flows.interrupts_without_intent.clear();
+    for (std::size_t r = 0; r < flows.interrupts.size(); ++r) {
+        const Transition& rule = flows.interrupts[r].rule;
+        if (rule.intents.empty() && rule.tags.empty()) {
+            flows.interrupts_without_intent.push_back(r);
+            continue;
+        }
+        for (std::size_t i = 0; i < flows.intents.size(); ++i) {
+            if (calls_for(rule, flows.intents[i])) flows.interrupts_by_intent[i].push_back(r);
+        }
+    }
+}
+
 /// Options without variables are normalised once here instead of on every turn.
 void index_options(State& state) {
     const auto nothing = [](std::string_view) { return std::optional<std::string_view>{}; };
@@ -54,6 +78,7 @@ void index_intents(FlowSet& flows) {
     for (std::size_t i = 0; i < flows.intents.size(); ++i) {
         for (PatternId id : flows.intents[i].patterns) flows.intents_by_pattern.at(id).push_back(i);
     }
+    index_interrupts(flows);
     std::unordered_set<std::string> used;
     for (const auto& flow : flows.flows) {
         for (const auto& state : flow.states) add_state_vars(state, used);

@@ -3,6 +3,8 @@
 #include "reframe/history.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <numeric>
 
 #include "conditions.hpp"
 #include "variant_picker.hpp"
@@ -132,9 +134,29 @@ bool TurnRunner::interrupt_applies(const Interrupt& interrupt) const {
     return !interrupt.safety.empty() || interrupt.rule.target.flow != session_.at.flow;
 }
 
+std::vector<std::size_t> TurnRunner::interrupts_to_try() const {
+    const auto& interrupts = flows_.interrupts;
+    std::vector<std::size_t> all(interrupts.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    // Explaining a turn notes every interrupt, and a flow set without the tables (not
+    // indexed) gets every one too.
+    if (trace_ != nullptr || flows_.interrupts_by_intent.size() != flows_.intents.size()) return all;
+    std::vector<std::size_t> order = flows_.interrupts_without_intent;
+    const Intent* first = flows_.intents.data();
+    const Intent* end = first + flows_.intents.size();
+    for (const auto& m : analysis_.intents) {
+        if (std::less<>{}(m.intent, first) || !std::less<>{}(m.intent, end)) return all;  // another flow set's
+        const auto& called = flows_.interrupts_by_intent[static_cast<std::size_t>(m.intent - first)];
+        order.insert(order.end(), called.begin(), called.end());
+    }
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    return order;
+}
+
 bool TurnRunner::try_interrupts() {
     const auto& interrupts = flows_.interrupts;
-    for (std::size_t i = 0; i < interrupts.size(); ++i) {
+    for (const std::size_t i : interrupts_to_try()) {
         const auto& interrupt = interrupts[i];
         if (!interrupt_applies(interrupt)) {
             if (trace_)

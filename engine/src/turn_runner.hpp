@@ -88,6 +88,10 @@ private:
     void reset_to_entry();
     void say(const std::vector<std::vector<Template>>& variants, const std::string& key);
     void assign(const std::vector<Assignment>& assignments);
+    /// The interrupts this message could set off, in order: those its intents (or their
+    /// tags) call for and those that ask for no intent (FlowSet::interrupts_by_intent); every
+    /// one when explaining.
+    std::vector<std::size_t> interrupts_to_try() const;
     bool try_interrupts();
     bool try_state_rules();
     void finish();

@@ -194,6 +194,12 @@ struct FlowSet {
     /// For each pattern id, the intents (indices into `intents`) that list it under
     /// `patterns`; filled by index_intents() so a turn looks up only what matched.
     std::vector<std::vector<std::size_t>> intents_by_pattern;
+    /// For each intent (by index), the interrupts (indices into `interrupts`, ascending)
+    /// whose rule names it or one of its tags; and, ascending, the interrupts whose rule
+    /// names no intent nor tag, which any message may set off. Filled by index_intents(): a
+    /// turn tries only the interrupts the message's intents call for, not all of them.
+    std::vector<std::vector<std::size_t>> interrupts_by_intent;
+    std::vector<std::size_t> interrupts_without_intent;
     /// Every variable some template or condition reads; a capture into any other name
     /// is never computed nor stored (less work, and less of what a person wrote kept).
     std::vector<std::string> used_variables;
@@ -223,7 +229,8 @@ struct FlowSet {
     bool uses_variable(const std::string& name) const;
 };
 
-/// Fills `intents_by_pattern` and `used_variables`; the loader calls it last.
+/// Fills `intents_by_pattern`, the interrupt tables and `used_variables`; the loader calls
+/// it last.
 void index_intents(FlowSet& flows);
 
 }  // namespace reframe
