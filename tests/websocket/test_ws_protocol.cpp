@@ -14,6 +14,40 @@
 using namespace reframe::websocket;
 using nlohmann::json;
 
+TEST_CASE("a say's text comes back as sent, whether or not it needs the JSON parser", "[websocket]") {
+    // The canonical frame with plain ASCII text is read without the parser (protocol.cpp's
+    // plain_say); escapes, UTF-8, control characters and other key orders go through it.
+    const std::vector<std::string> texts = {"im so lazy",
+                                            "",
+                                            "a \"quoted\" word",
+                                            "back\\slash",
+                                            "caf\u00e9 and \U0001F600",
+                                            std::string("tab\there, line\nbreak"),
+                                            std::string("\x7f DEL is plain"),
+                                            "ends with a brace }",
+                                            R"(looks like "},{"type":"hello)"};
+    for (const auto& text : texts) {
+        CAPTURE(text);
+        const std::string canonical = R"({"type":"say","text":)" + json(text).dump() + "}";
+        const std::string reordered = json{{"text", text}, {"type", "say"}}.dump();  // keys sorted: text first
+        for (const auto& frame :
+             {canonical, reordered, std::string(R"({ "type": "say", "text": )") + json(text).dump() + " }"}) {
+            CAPTURE(frame);
+            auto parsed = parse_client_frame(frame);
+            REQUIRE(parsed);
+            CHECK(std::get<Say>(*parsed).text == text);
+        }
+    }
+    // What only looks like a plain say still gets the parser's answer.
+    const auto code = [](std::string_view text) { return parse_client_frame(text).error().code; };
+    CHECK(code(R"({"type":"say","text":"a\"})") == ErrorCode::bad_json);  // the quote is escaped: unterminated
+    CHECK(code(R"({"type":"say","text":"x"}{"type":"say","text":"y"})") == ErrorCode::bad_json);
+    auto last_wins = parse_client_frame(R"({"type":"say","text":"x","text":"y"})");
+    REQUIRE(last_wins);
+    CHECK(std::get<Say>(*last_wins).text == "y");
+    CHECK(code("{\"type\":\"say\",\"text\":\"bad \xff byte\"}") == ErrorCode::bad_json);  // not UTF-8
+}
+
 TEST_CASE("client frames: say and hello parse, everything else gets its error code", "[websocket]") {
     auto say = parse_client_frame(R"({"type":"say","text":"im so lazy"})");
     REQUIRE(say);
