@@ -370,7 +370,8 @@ std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::spa
     // Kept at fixed addresses while the turns that point into them run.
     std::deque<TurnLog> logs;
     std::deque<PendingTurn> turns;
-    std::vector<std::size_t> batched;  // indexes of the messages whose turns wait in `updates`
+    std::vector<std::size_t> batched;       // indexes of the messages whose turns wait in `updates`
+    std::vector<std::size_t> batched_keys;  // a hash of each one's user: most comparisons end there
     std::vector<SessionStore::Turn> closures;
     std::vector<SessionStore::UserTurn> updates;
     closures.reserve(messages.size());
@@ -389,13 +390,16 @@ std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::spa
             }
         }
         batched.clear();
+        batched_keys.clear();
         updates.clear();
         closures.clear();
         turns.clear();
     };
-    const auto waiting = [&](const std::string& user) {
-        return std::any_of(batched.begin(), batched.end(),
-                           [&](std::size_t i) { return messages[i]->message.user == user; });
+    const auto waiting = [&](const std::string& user, std::size_t key) {
+        for (std::size_t k = 0; k < batched.size(); ++k) {
+            if (batched_keys[k] == key && messages[batched[k]]->message.user == user) return true;
+        }
+        return false;
     };
 
     for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -413,12 +417,14 @@ std::vector<tl::expected<Reply, EngineError>> Engine::Impl::respond_all(std::spa
         }
         // A declined message's reply names the session's state: a turn of the same person
         // still waiting in the batch is committed first, so that it is the state it left.
-        if (waiting(user)) flush();
+        const std::size_t key = std::hash<std::string>{}(user);
+        if (waiting(user, key)) flush();
         if (auto screened = screen(set, user, text, *prepared.analysis)) {
             results[i] = std::move(*screened);
             continue;
         }
         batched.push_back(i);
+        batched_keys.push_back(key);
         PendingTurn& turn = turns.emplace_back();
         closures.push_back(store_turn(set, user, &*prepared.analysis, text, turn_log, turn));
         updates.push_back(SessionStore::UserTurn{&user, &closures.back()});

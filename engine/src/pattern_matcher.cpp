@@ -126,7 +126,8 @@ void PatternMatcher::match_set(const SubjectSet& target, const std::string& subj
                                std::vector<PatternId>& out) const {
     if (target.ids.empty()) return;
     if (target.set) {
-        std::vector<int> hits;
+        // Reused by this thread's calls: RE2 clears it, and keeps its capacity.
+        thread_local std::vector<int> hits;
         RE2::Set::ErrorInfo info{RE2::Set::kNoError};
         const bool matched = target.set->Match(subject, &hits, &info);
         if (matched || info.kind == RE2::Set::kNoError) {

@@ -3,6 +3,7 @@
 /// are from "Bit Twiddling Hacks"). Used where text is scanned byte by byte on every turn:
 /// JSON string escaping and word counts.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -28,6 +29,13 @@ constexpr std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) noexcept {
 /// A high bit in each byte of `x` below `n` (n <= 0x80): exact per byte.
 constexpr std::uint64_t bytes_below(std::uint64_t x, unsigned char n) noexcept {
     return ~(((x & lows) + ones * (0x80U - n)) | x) & highs;
+}
+
+/// How many bytes of `x` have their high bit set, when no other bit is: the high bits moved
+/// to each byte's low bit and summed into the top byte by one multiplication (std::popcount
+/// is a call into libgcc on the x86-64 baseline, which has no POPCNT instruction).
+constexpr std::size_t count_highs(std::uint64_t x) noexcept {
+    return static_cast<std::size_t>(((x >> 7U) * ones) >> 56U);
 }
 
 }  // namespace reframe::swar

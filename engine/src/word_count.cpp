@@ -24,7 +24,7 @@ std::size_t count_words(std::string_view text) noexcept {
             // Byte k follows byte k - 1, one byte lower: a word starts where a byte that is
             // not a space follows one that is.
             const std::uint64_t follows_space = (space << 8U) | (after_space ? 0x80U : 0U);
-            words += static_cast<std::size_t>(std::popcount(~space & swar::highs & follows_space));
+            words += swar::count_highs(~space & swar::highs & follows_space);
             after_space = (space >> 63U) != 0;
         }
     }
