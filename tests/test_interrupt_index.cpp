@@ -33,6 +33,7 @@ std::shared_ptr<const FlowSet> without_tables() {
     REQUIRE(loaded);
     // A load of its own, which nothing else shares yet (and a FlowSet cannot be copied).
     auto& flows = const_cast<FlowSet&>(*loaded->flows);
+    flows.interrupts_indexed = false;
     flows.interrupts_by_intent.clear();
     flows.interrupts_without_intent.clear();
     return loaded->flows;
@@ -42,6 +43,7 @@ std::shared_ptr<const FlowSet> without_tables() {
 
 TEST_CASE("the interrupt tables list each interrupt under the intents that can set it off", "[engine][interrupts]") {
     const FlowSet& flows = *bundled();
+    REQUIRE(flows.interrupts_indexed);
     REQUIRE(flows.interrupts_by_intent.size() == flows.intents.size());
     std::size_t crisis_intents = 0;
     for (std::size_t i = 0; i < flows.intents.size(); ++i) {

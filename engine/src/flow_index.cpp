@@ -56,6 +56,7 @@ void index_interrupts(FlowSet& flows) {
             if (calls_for(rule, flows.intents[i])) flows.interrupts_by_intent[i].push_back(r);
         }
     }
+    flows.interrupts_indexed = true;
 }
 
 /// Options without variables are normalised once here instead of on every turn.

@@ -135,17 +135,19 @@ bool TurnRunner::interrupt_applies(const Interrupt& interrupt) const {
 }
 
 std::vector<std::size_t> TurnRunner::interrupts_to_try() const {
-    const auto& interrupts = flows_.interrupts;
-    std::vector<std::size_t> all(interrupts.size());
-    std::iota(all.begin(), all.end(), std::size_t{0});
+    const auto every = [count = flows_.interrupts.size()] {
+        std::vector<std::size_t> all(count);
+        std::iota(all.begin(), all.end(), std::size_t{0});
+        return all;
+    };
     // Explaining a turn notes every interrupt, and a flow set without the tables (not
     // indexed) gets every one too.
-    if (trace_ != nullptr || flows_.interrupts_by_intent.size() != flows_.intents.size()) return all;
+    if (trace_ != nullptr || !flows_.interrupts_indexed) return every();
     std::vector<std::size_t> order = flows_.interrupts_without_intent;
     const Intent* first = flows_.intents.data();
     const Intent* end = first + flows_.intents.size();
     for (const auto& m : analysis_.intents) {
-        if (std::less<>{}(m.intent, first) || !std::less<>{}(m.intent, end)) return all;  // another flow set's
+        if (std::less<>{}(m.intent, first) || !std::less<>{}(m.intent, end)) return every();  // another flow set's
         const auto& called = flows_.interrupts_by_intent[static_cast<std::size_t>(m.intent - first)];
         order.insert(order.end(), called.begin(), called.end());
     }

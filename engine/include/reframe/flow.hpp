@@ -200,6 +200,7 @@ struct FlowSet {
     /// turn tries only the interrupts the message's intents call for, not all of them.
     std::vector<std::vector<std::size_t>> interrupts_by_intent;
     std::vector<std::size_t> interrupts_without_intent;
+    bool interrupts_indexed = false;  // the two above are filled (else every interrupt is tried)
     /// Every variable some template or condition reads; a capture into any other name
     /// is never computed nor stored (less work, and less of what a person wrote kept).
     std::vector<std::string> used_variables;
