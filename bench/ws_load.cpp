@@ -15,8 +15,8 @@
 //
 // Why not Beast's WebSocket stream, as the server uses: client and server share this
 // machine's cores, so what the client spends is taken from the server it measures. The same
-// load through Beast's async client cost about 40% more CPU a say than this loop (four
-// sets of runs, docs/benchmarks.md): Beast's per-operation machinery, and a read a say
+// load through Beast's async client cost about 40% more CPU a say than this loop
+// (alternating runs, docs/benchmarks.md): Beast's per-operation machinery, and a read a say
 // that finds nothing (Asio 1.74 tries one before it waits).
 
 #include <netdb.h>
