@@ -229,14 +229,16 @@ void Worker::read(Connection& c, bool to_the_end) {
         return fail(c, system_error("recv"));
     }
     parse(c);
-    if (ended && c.fd >= 0) {
-        if (c.phase == Phase::grace || c.phase == Phase::closing || c.phase == Phase::idle) {
-            close_socket(c);
-            c.phase = Phase::closed;
-        } else {
-            fail(c, "the server closed the connection");
-        }
+    if (ended && c.fd >= 0) closed_by_server(c);
+}
+
+void Worker::closed_by_server(Connection& c) {
+    // Normal once the connection waits for nothing more (its says answered, idle, or
+    // closing); a failure while it still waits.
+    if (c.phase != Phase::grace && c.phase != Phase::closing && c.phase != Phase::idle) {
+        return fail(c, "the server closed the connection");
     }
+    close_socket(c);
 }
 
 void Worker::parse(Connection& c) {
@@ -303,13 +305,8 @@ bool Worker::on_frame(Connection& c, const Frame& frame) {
         case Opcode::pong:
             return true;
         case Opcode::close:
-            if (c.phase == Phase::closing || c.phase == Phase::grace || c.phase == Phase::idle) {
-                if (c.phase != Phase::closing) send_close(c);
-                close_socket(c);
-                c.phase = Phase::closed;
-            } else {
-                fail(c, "the server closed the connection");
-            }
+            if (c.phase == Phase::grace || c.phase == Phase::idle) send_close(c);  // the answering close
+            closed_by_server(c);
             return false;
     }
     return true;
@@ -429,17 +426,16 @@ void Worker::finish(Connection& c) {
 }
 
 void Worker::fail(Connection& c, std::string why) {
-    const bool first = !c.failed;
+    if (!c.failed) c.failure = std::move(why);
     c.failed = true;
-    if (first) c.failure = std::move(why);
     close_socket(c);
-    c.phase = Phase::closed;
     if (!c.counted_open) opened(c, false);
     // Once the says have started, a failed connection is done; before, start() counts it.
     if (says_started_) finish(c);
 }
 
 void Worker::close_socket(Connection& c) {
+    c.phase = Phase::closed;
     if (c.fd < 0) return;
     ::close(c.fd);  // also takes it out of the epoll set
     c.fd = -1;

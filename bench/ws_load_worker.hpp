@@ -85,6 +85,7 @@ private:
     void on_event(Connection& c, std::uint32_t events);
     void on_connected(Connection& c);
     void read(Connection& c, bool to_the_end);
+    void closed_by_server(Connection& c);
     void parse(Connection& c);
     bool on_frame(Connection& c, const Frame& frame);
     void on_message(Connection& c, std::string_view text);

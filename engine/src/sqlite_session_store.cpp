@@ -260,10 +260,7 @@ tl::expected<void, StoreError> prepare_database(SQLite::Database& db) {
 /// refuses and changes nothing, which is harmless). Memory statistics off: nothing here
 /// reads them (no sqlite3_memory_used(), no heap limit), and keeping them took a global
 /// mutex around each of SQLite's allocations, about 22 a turn.
-void configure_sqlite_once() {
-    static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
-    (void)configured;
-}
+void configure_sqlite_once() { [[maybe_unused]] static const int done = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 /// Empty when `path` may be opened, else why not. Creates missing parent directories.
 /// Messages leave the path out: callers say which store they were opening.
