@@ -1,5 +1,6 @@
 #include "sqlite_session_store.hpp"
 
+#include "sqlite_wal_vfs.hpp"
 #include "transcript_rows.hpp"
 
 #include <array>
@@ -288,7 +289,8 @@ tl::expected<std::unique_ptr<SqliteSessionStore>, StoreError> SqliteSessionStore
     std::error_code fs_error;
     const bool created = !std::filesystem::exists(path, fs_error);
     try {
-        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, busy_timeout_ms);
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, busy_timeout_ms,
+                            sqlite_wal_vfs::name());
         if (created) {
             // Health data: readable by the owner only. SQLite gives the -wal and -shm files
             // the same permissions as the database file.
@@ -374,7 +376,9 @@ tl::expected<std::optional<SqliteSessionStore::Stored>, StoreError> SqliteSessio
     if (!select_.executeStep()) return std::optional<Stored>{};
     auto state = deserialize(user, select_.getColumn(0).getString());
     if (!state) return tl::make_unexpected(StoreError{"stored session cannot be read: " + state.error()});
-    Stored stored{std::move(*state), {}, {}, 0, select_.getColumn(3).getInt64()};
+    Stored stored;
+    stored.state = std::move(*state);
+    stored.rowid = select_.getColumn(3).getInt64();
     const auto column = select_.getColumn(1);
     if (auto pending = transcript_buffer::from_row(column.getText()); pending) {
         stored.pending = std::move(*pending);

@@ -1,0 +1,245 @@
+// The VFS that writes a transaction's log frames in blocks (engine/src/sqlite_wal_vfs.cpp):
+// what other connections and a crash can see must be what SQLite alone would leave.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sqlite_wal_vfs.hpp"
+#include "temp_dir.hpp"
+
+using reframe::testing::TempDir;
+namespace vfs = reframe::sqlite_wal_vfs;
+
+namespace {
+
+const int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
+
+/// A connection as the store makes one: through the VFS, WAL, synchronous=NORMAL, no
+/// automatic checkpoint (the store's own checkpointer is left out here).
+SQLite::Database open_joined(const std::filesystem::path& path) {
+    SQLite::Database db(path.string(), flags, 5'000, vfs::name());
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA wal_autocheckpoint = 0");
+    return db;
+}
+
+/// A connection through SQLite's default VFS.
+SQLite::Database open_plain(const std::filesystem::path& path) {
+    SQLite::Database db(path.string(), flags, 5'000);
+    db.exec("PRAGMA journal_mode = WAL");
+    return db;
+}
+
+/// 1,000 bytes that differ with both numbers.
+std::string body(int round, int row) {
+    std::string text(1'000, ' ');
+    std::uint32_t x =
+        static_cast<std::uint32_t>(round) * 2'654'435'761u + static_cast<std::uint32_t>(row) * 40'503u + 1;
+    for (char& c : text) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        c = static_cast<char>('a' + x % 26);
+    }
+    return text;
+}
+
+/// Inserts `rows` rows of round `round`, their bodies those of `body_round`.
+void insert_rows(SQLite::Database& db, int round, int rows, int body_round) {
+    SQLite::Statement insert(db, "INSERT INTO t (round, row, body) VALUES (?, ?, ?)");
+    for (int row = 0; row < rows; ++row) {
+        insert.bind(1, round);
+        insert.bind(2, row);
+        insert.bind(3, body(body_round, row));
+        insert.exec();
+        insert.reset();
+    }
+}
+
+/// Inserts `rows` rows of round `round` in one transaction.
+void insert_round(SQLite::Database& db, int round, int rows) {
+    SQLite::Transaction transaction(db);
+    insert_rows(db, round, rows, round);
+    transaction.commit();
+}
+
+/// Every row of `round` as written: `rows` of them, each with its own body.
+void check_round(SQLite::Database& db, int round, int rows) {
+    SQLite::Statement select(db, "SELECT row, body FROM t WHERE round = ? ORDER BY row");
+    select.bind(1, round);
+    int seen = 0;
+    while (select.executeStep()) {
+        const int row = select.getColumn(0).getInt();
+        REQUIRE(row == seen);
+        REQUIRE(select.getColumn(1).getString() == body(round, row));
+        ++seen;
+    }
+    REQUIRE(seen == rows);
+}
+
+std::string integrity(SQLite::Database& db) { return db.execAndGet("PRAGMA integrity_check").getString(); }
+
+void create_table(SQLite::Database& db) {
+    db.exec(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, round INTEGER NOT NULL, row INTEGER NOT NULL, body TEXT NOT NULL)");
+    db.exec("CREATE INDEX t_round ON t (round, row)");
+}
+
+}  // namespace
+
+TEST_CASE("a transaction's log frames go in a few writes, and every commit is readable at once", "[store][wal_vfs]") {
+    TempDir dir;
+    const auto path = dir.path() / "joined.db";
+    const vfs::Counts opened = vfs::counts();
+    auto writer = open_joined(path);
+    create_table(writer);
+    // The log was opened beside the connection's database file.
+    CHECK(vfs::counts().logs_paired == opened.logs_paired + 1);
+    auto reader = open_plain(path);
+
+    const vfs::Counts before = vfs::counts();
+    for (int round = 1; round <= 20; ++round) {
+        insert_round(writer, round, 40);  // about 11 pages of rows and a page of index
+        // Another connection, through SQLite's own VFS, reads the commit right after it.
+        for (int earlier = 1; earlier <= round; ++earlier) check_round(reader, earlier, 40);
+    }
+    const vfs::Counts after = vfs::counts();
+    const auto frames = after.frames_joined - before.frames_joined;
+    const auto writes = after.log_writes - before.log_writes;
+    INFO("frames joined " << frames << ", log writes " << writes);
+    // SQLite alone makes two writes a frame: here a few a transaction.
+    CHECK(frames >= 20 * 10);
+    CHECK(writes <= 20 * 4);
+    CHECK(integrity(reader) == "ok");
+}
+
+TEST_CASE("a rolled-back transaction's frames never land on another connection's commit", "[store][wal_vfs]") {
+    // Transactions of several sizes, so that some leave frames waiting in the VFS when
+    // they are rolled back.
+    for (const int abandoned_rows : {40, 75, 110, 145, 180, 215}) {
+        INFO(abandoned_rows << " rows rolled back");
+        TempDir dir;
+        const auto path = dir.path() / "rollback.db";
+        auto first = open_joined(path);
+        create_table(first);
+        insert_round(first, 1, 10);
+        // A page cache this small makes the transaction below write frames to the log
+        // before its end (a spill), which the VFS keeps in memory.
+        first.exec("PRAGMA cache_size = 10");
+        {
+            SQLite::Transaction abandoned(first);
+            insert_rows(first, 99, abandoned_rows, 99);
+            // rolled back when it goes out of scope
+        }
+        // Another connection writes over all of the log where the abandoned frames were...
+        auto second = open_plain(path);
+        insert_round(second, 2, 400);
+        // ...and the first one writes again.
+        insert_round(first, 3, 30);
+
+        for (auto* db : {&first, &second}) {
+            CHECK(integrity(*db) == "ok");
+            check_round(*db, 1, 10);
+            check_round(*db, 2, 400);
+            check_round(*db, 3, 30);
+            check_round(*db, 99, 0);
+        }
+    }
+}
+
+TEST_CASE("frames rewritten within a transaction and a savepoint's undo come out as SQLite's own", "[store][wal_vfs]") {
+    TempDir dir;
+    const auto path = dir.path() / "rewrite.db";
+    {
+        auto db = open_joined(path);
+        create_table(db);
+        db.exec("PRAGMA cache_size = 10");
+        SQLite::Transaction transaction(db);
+        insert_rows(db, 1, 150, 0);
+        db.exec("SAVEPOINT undone");
+        insert_rows(db, 50, 150, 50);
+        db.exec("ROLLBACK TO undone");
+        db.exec("RELEASE undone");
+        // Pages the spill already put in the log are changed again: SQLite writes those
+        // frames again in place and then rewrites the checksums of the frames after them.
+        SQLite::Statement update(db, "UPDATE t SET body = ? WHERE round = 1 AND row = ?");
+        for (int row = 0; row < 150; ++row) {
+            update.bind(1, body(1, row));
+            update.bind(2, row);
+            update.exec();
+            update.reset();
+        }
+        transaction.commit();
+        check_round(db, 1, 150);
+        check_round(db, 50, 0);
+        CHECK(integrity(db) == "ok");
+    }
+    // Reopened (the last connection's close folded the log into the file).
+    auto db = open_plain(path);
+    check_round(db, 1, 150);
+    CHECK(integrity(db) == "ok");
+}
+
+TEST_CASE("a writer killed at any moment loses no commit it saw succeed", "[store][wal_vfs]") {
+    for (int attempt = 0; attempt < 6; ++attempt) {
+        TempDir dir;
+        const auto path = dir.path() / "killed.db";
+        {
+            auto db = open_joined(path);
+            create_table(db);
+        }
+        int acknowledged[2];
+        REQUIRE(pipe(acknowledged) == 0);
+        const pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            // The writer: commits round after round, half of them with spills, and reports
+            // each commit once it returned. Never returns to the test runner.
+            close(acknowledged[0]);
+            try {
+                auto db = open_joined(path);
+                for (int round = 1;; ++round) {
+                    db.exec(round % 2 == 0 ? "PRAGMA cache_size = 10" : "PRAGMA cache_size = -2000");
+                    insert_round(db, round, 25 + round % 40);
+                    if (write(acknowledged[1], &round, sizeof round) != sizeof round) _exit(2);
+                }
+            } catch (...) {
+                _exit(3);
+            }
+        }
+        close(acknowledged[1]);
+        // Let it commit a while (a different moment each attempt), then kill it.
+        int last = 0;
+        int round = 0;
+        for (int seen = 0; seen < 5 + attempt * 7; ++seen) {
+            if (read(acknowledged[0], &round, sizeof round) != sizeof round) break;
+            last = round;
+        }
+        kill(child, SIGKILL);
+        while (read(acknowledged[0], &round, sizeof round) == sizeof round) last = round;
+        close(acknowledged[0]);
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        REQUIRE(WIFSIGNALED(status));
+        REQUIRE(last > 0);
+
+        // Opened afresh: SQLite recovers the log the killed process left.
+        auto db = open_plain(path);
+        INFO("attempt " << attempt << ", last acknowledged round " << last);
+        CHECK(integrity(db) == "ok");
+        const int kept = db.execAndGet("SELECT coalesce(max(round), 0) FROM t").getInt();
+        CHECK(kept >= last);
+        for (int r = 1; r <= kept; ++r) check_round(db, r, 25 + r % 40);
+    }
+}
