@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,6 +96,29 @@ void create_table(SQLite::Database& db) {
     db.exec(
         "CREATE TABLE t (id INTEGER PRIMARY KEY, round INTEGER NOT NULL, row INTEGER NOT NULL, body TEXT NOT NULL)");
     db.exec("CREATE INDEX t_round ON t (round, row)");
+}
+
+/// A database file with the test table, made through the VFS.
+void create_database(const std::filesystem::path& path) {
+    auto db = open_joined(path);
+    create_table(db);
+}
+
+/// A writer in a child process: `writer(fd)` reports on the pipe's write end and must end
+/// with _exit (it never returns to the test runner). Returns the child and the read end.
+template <class Writer>
+std::pair<pid_t, int> start_writer(Writer writer) {
+    int report[2];
+    REQUIRE(pipe(report) == 0);
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        close(report[0]);
+        writer(report[1]);
+        _exit(3);
+    }
+    close(report[1]);
+    return {child, report[0]};
 }
 
 }  // namespace
@@ -195,40 +220,31 @@ TEST_CASE("a writer killed at any moment loses no commit it saw succeed", "[stor
     for (int attempt = 0; attempt < 6; ++attempt) {
         TempDir dir;
         const auto path = dir.path() / "killed.db";
-        {
-            auto db = open_joined(path);
-            create_table(db);
-        }
-        int acknowledged[2];
-        REQUIRE(pipe(acknowledged) == 0);
-        const pid_t child = fork();
-        REQUIRE(child >= 0);
-        if (child == 0) {
-            // The writer: commits round after round, half of them with spills, and reports
-            // each commit once it returned. Never returns to the test runner.
-            close(acknowledged[0]);
+        create_database(path);
+        // The writer: commits round after round, half of them with spills, and reports
+        // each commit once it returned.
+        const auto [child, acknowledged] = start_writer([&path](int report) {
             try {
                 auto db = open_joined(path);
                 for (int round = 1;; ++round) {
                     db.exec(round % 2 == 0 ? "PRAGMA cache_size = 10" : "PRAGMA cache_size = -2000");
                     insert_round(db, round, 25 + round % 40);
-                    if (write(acknowledged[1], &round, sizeof round) != sizeof round) _exit(2);
+                    if (write(report, &round, sizeof round) != sizeof round) _exit(2);
                 }
             } catch (...) {
                 _exit(3);
             }
-        }
-        close(acknowledged[1]);
+        });
         // Let it commit a while (a different moment each attempt), then kill it.
         int last = 0;
         int round = 0;
         for (int seen = 0; seen < 5 + attempt * 7; ++seen) {
-            if (read(acknowledged[0], &round, sizeof round) != sizeof round) break;
+            if (read(acknowledged, &round, sizeof round) != sizeof round) break;
             last = round;
         }
         kill(child, SIGKILL);
-        while (read(acknowledged[0], &round, sizeof round) == sizeof round) last = round;
-        close(acknowledged[0]);
+        while (read(acknowledged, &round, sizeof round) == sizeof round) last = round;
+        close(acknowledged);
         int status = 0;
         REQUIRE(waitpid(child, &status, 0) == child);
         REQUIRE(WIFSIGNALED(status));
@@ -241,5 +257,56 @@ TEST_CASE("a writer killed at any moment loses no commit it saw succeed", "[stor
         const int kept = db.execAndGet("SELECT coalesce(max(round), 0) FROM t").getInt();
         CHECK(kept >= last);
         for (int r = 1; r <= kept; ++r) check_round(db, r, 25 + r % 40);
+    }
+}
+
+TEST_CASE("a commit whose block cannot be written fails, and leaves every earlier commit whole", "[store][wal_vfs]") {
+    // The writer runs with a file-size limit, so that the log cannot grow past it: the
+    // block of the commit that crosses it is written in part and fails (EFBIG).
+    for (const long limit_kib : {256L, 400L, 700L}) {
+        INFO("log limited to " << limit_kib << " KiB");
+        TempDir dir;
+        const auto path = dir.path() / "full.db";
+        create_database(path);
+        // The writer: reports each round it committed, then the round whose commit failed
+        // (as a negative number).
+        const auto [child, report_end] = start_writer([&path, limit_kib](int report) {
+            signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{static_cast<rlim_t>(limit_kib) * 1024, static_cast<rlim_t>(limit_kib) * 1024};
+            if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(4);
+            int round = 1;
+            try {
+                auto db = open_joined(path);
+                for (;; ++round) {
+                    insert_round(db, round, 30);
+                    if (write(report, &round, sizeof round) != sizeof round) _exit(2);
+                }
+            } catch (const SQLite::Exception&) {
+                const int failed = -round;
+                if (write(report, &failed, sizeof failed) != sizeof failed) _exit(2);
+                _exit(0);
+            }
+        });
+        int last = 0;
+        int failed = 0;
+        for (int value = 0; read(report_end, &value, sizeof value) == sizeof value;) {
+            if (value > 0) last = value;
+            if (value < 0) failed = -value;
+        }
+        close(report_end);
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        REQUIRE(WIFEXITED(status));
+        REQUIRE(WEXITSTATUS(status) == 0);
+        // The commit that crossed the limit was told it failed...
+        REQUIRE(failed == last + 1);
+        REQUIRE(last > 0);
+
+        // ...and, the log recovered, every commit before it is there, whole, and it is not.
+        auto db = open_plain(path);
+        INFO("last commit " << last);
+        CHECK(integrity(db) == "ok");
+        CHECK(db.execAndGet("SELECT coalesce(max(round), 0) FROM t").getInt() == last);
+        for (int r = 1; r <= last; ++r) check_round(db, r, 30);
     }
 }
