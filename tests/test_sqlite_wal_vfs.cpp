@@ -76,6 +76,18 @@ void insert_round(SQLite::Database& db, int round, int rows) {
     transaction.commit();
 }
 
+/// Gives the first `rows` rows of `round` the bodies of `body_round`.
+void update_rows(SQLite::Database& db, int round, int rows, int body_round) {
+    SQLite::Statement update(db, "UPDATE t SET body = ? WHERE round = ? AND row = ?");
+    for (int row = 0; row < rows; ++row) {
+        update.bind(1, body(body_round, row));
+        update.bind(2, round);
+        update.bind(3, row);
+        update.exec();
+        update.reset();
+    }
+}
+
 /// Every row of `round` as written: `rows` of them, each with its own body.
 void check_round(SQLite::Database& db, int round, int rows) {
     SQLite::Statement select(db, "SELECT row, body FROM t WHERE round = ? ORDER BY row");
@@ -149,36 +161,58 @@ TEST_CASE("a transaction's log frames go in a few writes, and every commit is re
     CHECK(integrity(reader) == "ok");
 }
 
-TEST_CASE("a rolled-back transaction's frames never land on another connection's commit", "[store][wal_vfs]") {
-    // Transactions of several sizes, so that some leave frames waiting in the VFS when
-    // they are rolled back.
-    for (const int abandoned_rows : {40, 75, 110, 145, 180, 215}) {
-        INFO(abandoned_rows << " rows rolled back");
-        TempDir dir;
-        const auto path = dir.path() / "rollback.db";
-        auto first = open_joined(path);
-        create_table(first);
-        insert_round(first, 1, 10);
-        // A page cache this small makes the transaction below write frames to the log
-        // before its end (a spill), which the VFS keeps in memory.
-        first.exec("PRAGMA cache_size = 10");
-        {
-            SQLite::Transaction abandoned(first);
-            insert_rows(first, 99, abandoned_rows, 99);
-            // rolled back when it goes out of scope
-        }
-        // Another connection writes over all of the log where the abandoned frames were...
-        auto second = open_plain(path);
-        insert_round(second, 2, 400);
-        // ...and the first one writes again.
-        insert_round(first, 3, 30);
+namespace {
 
-        for (auto* db : {&first, &second}) {
-            CHECK(integrity(*db) == "ok");
-            check_round(*db, 1, 10);
-            check_round(*db, 2, 400);
-            check_round(*db, 3, 30);
-            check_round(*db, 99, 0);
+/// A database with `first_rows` rows of round 1 (and, with `truncate_log`, nothing of it
+/// left in the log). Its first connection runs `abandon` in a transaction that is rolled
+/// back: with a page cache of 10 pages it spills frames to the log first, which the VFS
+/// keeps waiting. Then another connection writes 400 rows of round 2 over all of the log
+/// where those frames were, and the first writes 30 of round 3. Both must see a sound
+/// database with every round as written, and nothing of the abandoned one.
+template <class Abandon>
+void roll_back_then_write_over(int first_rows, bool truncate_log, Abandon abandon) {
+    TempDir dir;
+    const auto path = dir.path() / "rollback.db";
+    auto first = open_joined(path);
+    create_table(first);
+    insert_round(first, 1, first_rows);
+    if (truncate_log) first.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    first.exec("PRAGMA cache_size = 10");
+    {
+        SQLite::Transaction abandoned(first);
+        abandon(first);
+        // rolled back when it goes out of scope
+    }
+    auto second = open_plain(path);
+    insert_round(second, 2, 400);
+    insert_round(first, 3, 30);
+    for (auto* db : {&first, &second}) {
+        CHECK(integrity(*db) == "ok");
+        check_round(*db, 1, first_rows);
+        check_round(*db, 2, 400);
+        check_round(*db, 3, 30);
+        check_round(*db, 99, 0);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a rolled-back transaction's frames never land on another connection's commit", "[store][wal_vfs]") {
+    // The frames left waiting must have been written (as SQLite would have) before the
+    // first connection let go of the write lock, never later.
+    SECTION("inserts, of several sizes") {
+        for (const int abandoned_rows : {40, 75, 110, 145, 180, 215}) {
+            INFO(abandoned_rows << " rows rolled back");
+            roll_back_then_write_over(10, false,
+                                      [&](SQLite::Database& db) { insert_rows(db, 99, abandoned_rows, 99); });
+        }
+    }
+    SECTION("updates only, on a log just truncated") {
+        // Nothing of the database is in the log, so the rollback reads nothing back from it:
+        // only the release of the write lock writes the frames still waiting.
+        for (const int updated_rows : {40, 60, 100, 150}) {
+            INFO(updated_rows << " rows updated and rolled back");
+            roll_back_then_write_over(300, true, [&](SQLite::Database& db) { update_rows(db, 1, updated_rows, 77); });
         }
     }
 }
@@ -198,13 +232,7 @@ TEST_CASE("frames rewritten within a transaction and a savepoint's undo come out
         db.exec("RELEASE undone");
         // Pages the spill already put in the log are changed again: SQLite writes those
         // frames again in place and then rewrites the checksums of the frames after them.
-        SQLite::Statement update(db, "UPDATE t SET body = ? WHERE round = 1 AND row = ?");
-        for (int row = 0; row < 150; ++row) {
-            update.bind(1, body(1, row));
-            update.bind(2, row);
-            update.exec();
-            update.reset();
-        }
+        update_rows(db, 1, 150, 1);
         transaction.commit();
         check_round(db, 1, 150);
         check_round(db, 50, 0);

@@ -28,14 +28,18 @@ std::atomic<std::uint64_t> logs_paired{0};
 struct File {
     sqlite3_file base;          // first: SQLite sees a sqlite3_file
     sqlite3_file* real;         // the default VFS's file, in the bytes after this struct
-    bool is_log = false;        // opened with SQLITE_OPEN_WAL
+    bool is_log = false;        // a log opened beside its connection's database file: frames wait
     File* log = nullptr;        // a database file: its connection's log, while both are open
     File* database = nullptr;   // a log: its connection's database file
     std::vector<char> waiting;  // a log's frames not yet written, from offset `start`
     sqlite3_int64 start = 0;
-    bool header_last = false;        // `waiting` ends with a frame header: its page comes next
-    bool commit_last = false;        // ... and that frame is a commit
-    int deferred_error = SQLITE_OK;  // a block that failed where no error could be returned
+    bool header_last = false;  // `waiting` ends with a frame header: its page comes next
+    bool commit_last = false;  // ... and that frame is a commit
+    // A block that failed where no error could be returned (a shared-memory lock or
+    // barrier): the log's next call returns it. By construction that block only ever holds
+    // frames of a transaction that did not commit (a commit writes its own block and
+    // returns its error), so the failure reaches whatever SQLite does next on the log.
+    int deferred_error = SQLITE_OK;
 };
 
 constexpr std::size_t real_offset =
@@ -172,9 +176,10 @@ int x_unfetch(sqlite3_file* base, sqlite3_int64 offset, void* page) {
 
 int x_close(sqlite3_file* base) {
     File* file = as_file(base);
-    // A block still waiting holds frames of a transaction that did not commit (a commit
-    // writes its block): written anyway, as SQLite would have written them.
-    write_block_or_defer(file);
+    // A block still waiting holds only frames of a transaction that did not commit (a
+    // commit writes its block; the release of the write lock writes any other): nothing
+    // needs them, and writing them now, without the write lock, could land on another
+    // connection's frames. Dropped.
     if (file->log != nullptr) file->log->database = nullptr;
     if (file->database != nullptr) file->database->log = nullptr;
     const int rc = real_methods(file).xClose(file->real);
@@ -218,12 +223,23 @@ int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* out, int flags
     }
     File* file = new (out) File{};
     file->real = real;
-    file->is_log = (flags & SQLITE_OPEN_WAL) != 0;
-    if (file->is_log && name != nullptr) {
+    if ((flags & SQLITE_OPEN_WAL) != 0 && name != nullptr) {
         // The connection's database file, which SQLite opened first (sqlite3_database_file_object
-        // is documented for exactly this: a name SQLite passed to xOpen).
+        // is documented for exactly this: a name SQLite passed to xOpen). A log that cannot
+        // be paired with it is written through like any other file: its locks would not
+        // write the block first.
         if (sqlite3_file* database = sqlite3_database_file_object(name);
             database != nullptr && database->pMethods == &methods) {
+            // Room for the largest block up front: no allocation (nor its exception) inside
+            // SQLite's calls.
+            try {
+                file->waiting.reserve(block_limit + frame_header_size + largest_page);
+            } catch (const std::bad_alloc&) {
+                file->~File();
+                real->pMethods->xClose(real);
+                return SQLITE_NOMEM;
+            }
+            file->is_log = true;
             file->database = as_file(database);
             file->database->log = file;
             logs_paired.fetch_add(1, std::memory_order_relaxed);
