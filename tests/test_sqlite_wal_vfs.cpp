@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include <sys/resource.h>
 #include <sys/types.h>
