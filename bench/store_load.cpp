@@ -78,7 +78,8 @@ void turn(SessionState& state, TurnWrites& writes) {
 }
 
 int run(const Options& options) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(options.db + suffix);
+    std::error_code removed;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(options.db + suffix, removed);
     auto opened = reframe::SqliteSessionStore::open(options.db);
     if (!opened) {
         std::fprintf(stderr, "store_load: cannot open %s: %s\n", options.db.c_str(), opened.error().message.c_str());
@@ -92,16 +93,19 @@ int run(const Options& options) {
     std::mt19937 random(options.seed);
     std::uniform_int_distribution<std::size_t> pick(0, people.size() - 1);
 
-    const auto before = reframe::sqlite_wal_vfs::counts();
+    auto before = reframe::sqlite_wal_vfs::counts();
     double cpu_start = process_cpu_seconds();
     double wall_start = wall_seconds();
     std::size_t measured = 0;
     for (std::size_t done = 0; done < options.warmup + options.turns;) {
-        if (done == options.warmup) {
+        if (done == options.warmup) {  // the figures count the measured turns only
+            before = reframe::sqlite_wal_vfs::counts();
             cpu_start = process_cpu_seconds();
             wall_start = wall_seconds();
         }
-        const std::size_t size = std::min(options.batch, options.warmup + options.turns - done);
+        // A batch ends at the warm-up's end, so that the measured turns start a batch.
+        const std::size_t until = done < options.warmup ? options.warmup : options.warmup + options.turns;
+        const std::size_t size = std::min(options.batch, until - done);
         std::vector<SessionStore::UserTurn> batch;
         for (std::size_t i = 0; i < size; ++i) {
             const std::string& who = people[pick(random)];
@@ -115,7 +119,7 @@ int run(const Options& options) {
             }
         }
         done += size;
-        if (done > options.warmup) measured += std::min(size, done - options.warmup);
+        if (done > options.warmup) measured += size;
     }
     const double cpu = process_cpu_seconds() - cpu_start;
     const double wall = wall_seconds() - wall_start;
