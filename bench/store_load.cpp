@@ -40,15 +40,10 @@ struct Options {
     std::uint32_t seed = 1;
 };
 
-double process_cpu_seconds() {
+/// Seconds on `clock`: CLOCK_PROCESS_CPUTIME_ID (every thread's CPU) or CLOCK_MONOTONIC.
+double seconds_on(clockid_t clock) {
     timespec now{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-double wall_seconds() {
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_gettime(clock, &now);
     return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
@@ -93,36 +88,34 @@ int run(const Options& options) {
     std::mt19937 random(options.seed);
     std::uniform_int_distribution<std::size_t> pick(0, people.size() - 1);
 
-    auto before = reframe::sqlite_wal_vfs::counts();
-    double cpu_start = process_cpu_seconds();
-    double wall_start = wall_seconds();
-    std::size_t measured = 0;
-    for (std::size_t done = 0; done < options.warmup + options.turns;) {
-        if (done == options.warmup) {  // the figures count the measured turns only
-            before = reframe::sqlite_wal_vfs::counts();
-            cpu_start = process_cpu_seconds();
-            wall_start = wall_seconds();
-        }
-        // A batch ends at the warm-up's end, so that the measured turns start a batch.
-        const std::size_t until = done < options.warmup ? options.warmup : options.warmup + options.turns;
-        const std::size_t size = std::min(options.batch, until - done);
-        std::vector<SessionStore::UserTurn> batch;
-        for (std::size_t i = 0; i < size; ++i) {
-            const std::string& who = people[pick(random)];
-            ++given[who];
-            batch.push_back(SessionStore::UserTurn{&who, &one});
-        }
-        for (const auto& result : store.update_all(batch)) {
-            if (!result) {
-                std::fprintf(stderr, "store_load: a turn failed: %s\n", result.error().message.c_str());
-                return 1;
+    // `count` turns in batches; false when one failed.
+    const auto run_turns = [&](std::size_t count) {
+        for (std::size_t done = 0; done < count;) {
+            const std::size_t size = std::min(options.batch, count - done);
+            std::vector<SessionStore::UserTurn> batch;
+            for (std::size_t i = 0; i < size; ++i) {
+                const std::string& who = people[pick(random)];
+                ++given[who];
+                batch.push_back(SessionStore::UserTurn{&who, &one});
             }
+            for (const auto& result : store.update_all(batch)) {
+                if (!result) {
+                    std::fprintf(stderr, "store_load: a turn failed: %s\n", result.error().message.c_str());
+                    return false;
+                }
+            }
+            done += size;
         }
-        done += size;
-        if (done > options.warmup) measured += size;
-    }
-    const double cpu = process_cpu_seconds() - cpu_start;
-    const double wall = wall_seconds() - wall_start;
+        return true;
+    };
+    if (!run_turns(options.warmup)) return 1;
+    // The figures count the measured turns only.
+    const auto before = reframe::sqlite_wal_vfs::counts();
+    const double cpu_start = seconds_on(CLOCK_PROCESS_CPUTIME_ID);
+    const double wall_start = seconds_on(CLOCK_MONOTONIC);
+    if (!run_turns(options.turns)) return 1;
+    const double cpu = seconds_on(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+    const double wall = seconds_on(CLOCK_MONOTONIC) - wall_start;
     const auto after = reframe::sqlite_wal_vfs::counts();
 
     // Every session holds exactly the turns it was given.
@@ -133,12 +126,12 @@ int run(const Options& options) {
     }
     std::error_code ignored;
     const auto bytes = std::filesystem::file_size(options.db, ignored);
-    const double per_turn = measured > 0 ? 1e6 / static_cast<double>(measured) : 0.0;
+    const double per_turn = 1e6 / static_cast<double>(options.turns);  // --turns is at least 1
     std::printf(
         "{\"people\":%zu,\"batch\":%zu,\"turns\":%zu,\"cpu_us_per_turn\":%.2f,\"wall_us_per_turn\":%.2f,"
         "\"turns_per_s\":%.0f,\"log_writes\":%llu,\"frames_joined\":%llu,\"db_bytes\":%llu,\"sessions_wrong\":%zu}\n",
-        options.people, options.batch, measured, cpu * per_turn, wall * per_turn,
-        wall > 0 ? static_cast<double>(measured) / wall : 0.0,
+        options.people, options.batch, options.turns, cpu * per_turn, wall * per_turn,
+        wall > 0 ? static_cast<double>(options.turns) / wall : 0.0,
         static_cast<unsigned long long>(after.log_writes - before.log_writes),
         static_cast<unsigned long long>(after.frames_joined - before.frames_joined),
         static_cast<unsigned long long>(bytes == static_cast<std::uintmax_t>(-1) ? 0 : bytes), wrong);

@@ -27,9 +27,8 @@ std::atomic<std::uint64_t> logs_paired{0};
 struct File {
     sqlite3_file base;          // first: SQLite sees a sqlite3_file
     sqlite3_file* real;         // the default VFS's file, in the bytes after this struct
-    bool is_log = false;        // a log opened beside its connection's database file: frames wait
     File* log = nullptr;        // a database file: its connection's log, while both are open
-    File* database = nullptr;   // a log: its connection's database file
+    File* database = nullptr;   // a log paired with its connection's database file (only such a log keeps frames)
     std::vector<char> waiting;  // a log's frames not yet written, from offset `start`
     sqlite3_int64 start = 0;
     bool header_last = false;  // `waiting` ends with a frame header: its page comes next
@@ -81,7 +80,7 @@ void write_block_or_defer(File* log) {
 
 int x_write(sqlite3_file* base, const void* data, int amount, sqlite3_int64 offset) {
     File* file = as_file(base);
-    if (!file->is_log) return real_methods(file).xWrite(file->real, data, amount, offset);
+    if (file->database == nullptr) return real_methods(file).xWrite(file->real, data, amount, offset);
     const char* bytes = static_cast<const char*>(data);
     const bool follows =
         file->waiting.empty() || offset == file->start + static_cast<sqlite3_int64>(file->waiting.size());
@@ -238,7 +237,6 @@ int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* out, int flags
                 real->pMethods->xClose(real);
                 return SQLITE_NOMEM;
             }
-            file->is_log = true;
             file->database = as_file(database);
             file->database->log = file;
             logs_paired.fetch_add(1, std::memory_order_relaxed);
