@@ -3,6 +3,7 @@
 // interrupt in order, which a flow set without the tables still does.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -24,7 +25,11 @@ namespace {
 std::unique_ptr<Engine> engine_on(std::shared_ptr<const FlowSet> flows) {
     auto store = open_session_store(StoreOptions{":memory:"});
     REQUIRE(store);
-    return std::make_unique<Engine>(std::move(flows), std::move(*store), reframe::testing::unlimited());
+    auto options = reframe::testing::unlimited();
+    // One fixed time for both engines: a reply that carries it (an export's `exported_at`)
+    // must not differ because the two turns fell either side of a second.
+    options.unix_clock = [] { return std::int64_t{1'795'000'000}; };
+    return std::make_unique<Engine>(std::move(flows), std::move(*store), std::move(options));
 }
 
 /// The bundled flows without the interrupt tables: every interrupt is tried, in order.
