@@ -25,9 +25,11 @@ namespace reframe {
 /// (one page each, 4 KiB on a database this build creates). SQLite's automatic
 /// checkpoint is off: a WalCheckpointer does it on a thread of its own.
 struct SqliteCheckpointPolicy {
-    /// Every time the log has grown by this many frames, the background checkpointer is
-    /// asked to run.
-    int background_every = 2'000;
+    /// Every time the log has grown by this many frames (about 32 MiB), the background
+    /// checkpointer is asked to run. A checkpoint copies each page once however many
+    /// frames the log holds for it, so a longer log copies less a turn: 8,000 rather than
+    /// 2,000 cut the store's CPU a turn by a tenth (docs/benchmarks.md).
+    int background_every = 8'000;
     /// At this many frames the committing connection checkpoints itself, as SQLite's
     /// automatic checkpoint would: under a load that never lets the background
     /// checkpoint catch up, this bounds the log (about 80 MiB).
