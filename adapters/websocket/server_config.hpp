@@ -25,10 +25,12 @@ struct Limits {
     std::size_t max_http_body_bytes = 8 * 1024;
     /// Open WebSocket connections at most; the next one gets `server_busy` and a close.
     std::size_t max_connections = 10'000;
-    /// A connection whose client sends nothing for this long is closed (1001).
-    std::chrono::seconds idle_timeout{15 * 60};
-    /// A ping after this long without data; no answer within as long again: closed.
-    std::chrono::seconds ping_interval{30};
+    /// A connection whose client sends nothing for this long is closed (1001). (The config
+    /// file gives it in seconds; tests use less.)
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(15)};
+    /// A ping after this long without hearing from the client (a frame, a pong); nothing
+    /// within as long again: the connection is dropped. (Seconds in the config file.)
+    std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
     /// Frames one connection may send; over it: a `rate_limited` error frame.
     RateSettings per_connection{120, 30};
     /// Frames all connections from one IP address may send together.

@@ -51,6 +51,12 @@ private:
     TokenBucket bucket_;
     boost::asio::steady_timer idle_timer_;
     Clock::time_point last_frame_;
+    // Keep-alive: the last time anything (a data or control frame) came from the peer, and
+    // the silence a ping was sent for.
+    boost::asio::steady_timer ping_timer_;
+    Clock::time_point last_heard_;
+    std::optional<Clock::time_point> pinged_for_;
+    bool ping_in_flight_ = false;
     std::size_t turns_in_flight_ = 0;
     bool started_ = false;  // a hello or say was handled: no hello any more
     bool joined_ = false;
@@ -76,8 +82,11 @@ private:
     void maybe_close();
     void on_close(boost::beast::error_code ec);
     void resume_reading();
-    void arm_idle_timer(Clock::duration after);
+    using TimerHandler = void (WebsocketSession::*)(boost::beast::error_code);
+    void arm(boost::asio::steady_timer& timer, Clock::duration after, TimerHandler on_fire);
     void on_idle_timer(boost::beast::error_code ec);
+    void on_ping_timer(boost::beast::error_code ec);
+    void on_ping(boost::beast::error_code ec);
     void finish(boost::beast::error_code ec);
 };
 

@@ -22,6 +22,7 @@ void WebsocketSession<Stream>::maybe_close() {
     }
     close_started_ = true;
     idle_timer_.cancel();
+    ping_timer_.cancel();  // Beast times the close handshake
     ws_.async_close(*close_after_, beast::bind_front_handler(&WebsocketSession::on_close, this->shared_from_this()));
 }
 
@@ -50,9 +51,9 @@ void WebsocketSession<Stream>::shut_down() {
 }
 
 template <class Stream>
-void WebsocketSession<Stream>::arm_idle_timer(Clock::duration after) {
-    idle_timer_.expires_after(after);
-    idle_timer_.async_wait(beast::bind_front_handler(&WebsocketSession::on_idle_timer, this->shared_from_this()));
+void WebsocketSession<Stream>::arm(net::steady_timer& timer, Clock::duration after, TimerHandler on_fire) {
+    timer.expires_after(after);
+    timer.async_wait(beast::bind_front_handler(on_fire, this->shared_from_this()));
 }
 
 template <class Stream>
@@ -60,8 +61,39 @@ void WebsocketSession<Stream>::on_idle_timer(beast::error_code ec) {
     if (ec || finished_ || close_after_) return;
     const auto idle = state_.config().limits.idle_timeout;
     const auto quiet_for = Clock::now() - last_frame_;
-    if (quiet_for < idle) return arm_idle_timer(idle - quiet_for);
+    if (quiet_for < idle) return arm(idle_timer_, idle - quiet_for, &WebsocketSession::on_idle_timer);
     close_when_sent(ws::close_reason{ws::close_code::going_away, "idle"});
+}
+
+// Keep-alive, as Beast's keep_alive_pings does it but with one timer wait per interval
+// instead of one per frame read: once the peer has been silent for ping_interval it gets a
+// ping; silent for twice that (the ping went unanswered), the connection is dropped.
+template <class Stream>
+void WebsocketSession<Stream>::on_ping_timer(beast::error_code ec) {
+    if (ec || finished_ || close_started_) return;
+    const auto interval = state_.config().limits.ping_interval;
+    const auto now = Clock::now();
+    const auto silent = now - last_heard_;
+    if (silent >= 2 * interval) {
+        // A peer that is gone, or no longer reads: close the socket (as Beast's own timeout
+        // does); the pending read then fails and finishes the connection.
+        beast::get_lowest_layer(ws_).close();
+        if (!reading_) finish(beast::error::timeout);
+        return;
+    }
+    if (silent < interval) return arm(ping_timer_, interval - silent, &WebsocketSession::on_ping_timer);
+    if (!ping_in_flight_ && pinged_for_ != last_heard_) {
+        ping_in_flight_ = true;
+        pinged_for_ = last_heard_;
+        ws_.async_ping({}, beast::bind_front_handler(&WebsocketSession::on_ping, this->shared_from_this()));
+    }
+    arm(ping_timer_, 2 * interval - silent, &WebsocketSession::on_ping_timer);
+}
+
+template <class Stream>
+void WebsocketSession<Stream>::on_ping(beast::error_code ec) {
+    ping_in_flight_ = false;
+    if (ec) fail(state_.logger(), ec, "websocket ping");  // the pending read sees the failure too
 }
 
 template <class Stream>
@@ -76,6 +108,7 @@ void WebsocketSession<Stream>::finish(beast::error_code ec) {
         fail(state_.logger(), ec, "websocket read");
     }
     idle_timer_.cancel();
+    ping_timer_.cancel();
     conversation_->closed();
     if (joined_) {
         joined_ = false;

@@ -72,24 +72,31 @@ public:
 
     /// The next text frame as JSON; nothing when the connection closed (see close_code()).
     std::optional<nlohmann::json> read(std::chrono::steady_clock::duration timeout = client_timeout) {
-        beast::flat_buffer buffer;
-        bool done = false;
-        beast::error_code result;
-        ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
-            result = ec;
-            done = true;
-        });
-        if (!run_until(ioc_, done, timeout)) {
+        start_read();
+        if (!run_until(ioc_, read_done_, timeout)) {
             beast::get_lowest_layer(ws_).close();
-            run_until(ioc_, done, std::chrono::seconds(1));
+            run_until(ioc_, read_done_, std::chrono::seconds(1));
             FAIL("no frame within the time limit");
         }
-        if (result) {
-            closed_ = result;
+        read_pending_ = false;
+        if (read_result_) {
+            closed_ = read_result_;
             return std::nullopt;
         }
-        return nlohmann::json::parse(beast::buffers_to_string(buffer.data()));
+        return nlohmann::json::parse(beast::buffers_to_string(read_buffer_.data()));
     }
+
+    /// Keeps a read pending for `duration`, as a client that listens but says nothing
+    /// (Beast answers the server's pings while a read is pending). True when nothing came
+    /// meanwhile; otherwise read() returns what did.
+    bool listen_quietly_for(std::chrono::steady_clock::duration duration) {
+        start_read();
+        run_until(ioc_, read_done_, duration);
+        return !read_done_;
+    }
+
+    /// Pings the server has sent that this client read.
+    int pings_read() const { return pings_; }
 
     /// read(), requiring a frame.
     nlohmann::json next() {
@@ -115,6 +122,22 @@ private:
     beast::error_code handshake_ec_;
     beast::error_code closed_;
     ws::response_type response_;
+    beast::flat_buffer read_buffer_;
+    bool read_pending_ = false;
+    bool read_done_ = false;
+    beast::error_code read_result_;
+    int pings_ = 0;
+
+    void start_read() {
+        if (read_pending_) return;
+        read_pending_ = true;
+        read_done_ = false;
+        read_buffer_.clear();
+        ws_.async_read(read_buffer_, [this](beast::error_code ec, std::size_t) {
+            read_result_ = ec;
+            read_done_ = true;
+        });
+    }
 
     ws::stream<ClientLayer<Tls>> make_stream() {
         if constexpr (Tls) {
@@ -143,6 +166,9 @@ private:
             REQUIRE(run_until(ioc_, done, client_timeout));
             REQUIRE_FALSE(handshake_ec_);
         }
+        ws_.control_callback([this](ws::frame_type kind, beast::string_view) {
+            if (kind == ws::frame_type::ping) ++pings_;
+        });
         ws_.set_option(ws::stream_base::decorator([origin](ws::request_type& request) {
             if (!origin.empty()) request.set(http::field::origin, origin);
         }));
