@@ -51,11 +51,12 @@ private:
     TokenBucket bucket_;
     boost::asio::steady_timer idle_timer_;
     Clock::time_point last_frame_;
-    // Keep-alive: the last time anything (a data or control frame) came from the peer, and
-    // the silence a ping was sent for.
+    // Keep-alive: the last time anything (a data or control frame) came from the peer, the
+    // silence a ping was sent for (or, while closing, a deadline started for) and when.
     boost::asio::steady_timer ping_timer_;
     Clock::time_point last_heard_;
     std::optional<Clock::time_point> pinged_for_;
+    Clock::time_point pinged_at_;
     bool ping_in_flight_ = false;
     std::size_t turns_in_flight_ = 0;
     bool started_ = false;  // a hello or say was handled: no hello any more

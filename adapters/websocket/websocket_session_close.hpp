@@ -21,8 +21,7 @@ void WebsocketSession<Stream>::maybe_close() {
         return send_error(ErrorCode::shutting_down);  // on_write comes back here
     }
     close_started_ = true;
-    idle_timer_.cancel();
-    ping_timer_.cancel();  // Beast times the close handshake
+    idle_timer_.cancel();  // the ping timer stays: the close must end too (on_ping_timer)
     ws_.async_close(*close_after_, beast::bind_front_handler(&WebsocketSession::on_close, this->shared_from_this()));
 }
 
@@ -58,7 +57,7 @@ void WebsocketSession<Stream>::arm(net::steady_timer& timer, Clock::duration aft
 
 template <class Stream>
 void WebsocketSession<Stream>::on_idle_timer(beast::error_code ec) {
-    if (ec || finished_ || close_after_) return;
+    if (ec || finished_ || close_after_ || !ws_.is_open()) return;  // closing already
     const auto idle = state_.config().limits.idle_timeout;
     const auto quiet_for = Clock::now() - last_frame_;
     if (quiet_for < idle) return arm(idle_timer_, idle - quiet_for, &WebsocketSession::on_idle_timer);
@@ -67,27 +66,33 @@ void WebsocketSession<Stream>::on_idle_timer(beast::error_code ec) {
 
 // Keep-alive, as Beast's keep_alive_pings does it but with one timer wait per interval
 // instead of one per frame read: once the peer has been silent for ping_interval it gets a
-// ping; silent for twice that (the ping went unanswered), the connection is dropped.
+// ping, and once that ping has gone unanswered for ping_interval the connection is dropped.
+// The same deadline bounds a connection that is closing (no ping is sent then): Beast times
+// only the closes this server starts, and only once they have begun.
 template <class Stream>
 void WebsocketSession<Stream>::on_ping_timer(beast::error_code ec) {
-    if (ec || finished_ || close_started_) return;
+    if (ec || finished_) return;
     const auto interval = state_.config().limits.ping_interval;
     const auto now = Clock::now();
-    const auto silent = now - last_heard_;
-    if (silent >= 2 * interval) {
-        // A peer that is gone, or no longer reads: close the socket (as Beast's own timeout
-        // does); the pending read then fails and finishes the connection.
-        beast::get_lowest_layer(ws_).close();
-        if (!reading_) finish(beast::error::timeout);
-        return;
+    if (now - last_heard_ < interval) {
+        return arm(ping_timer_, last_heard_ + interval - now, &WebsocketSession::on_ping_timer);
     }
-    if (silent < interval) return arm(ping_timer_, interval - silent, &WebsocketSession::on_ping_timer);
-    if (!ping_in_flight_ && pinged_for_ != last_heard_) {
-        ping_in_flight_ = true;
+    if (pinged_for_ != last_heard_) {
         pinged_for_ = last_heard_;
-        ws_.async_ping({}, beast::bind_front_handler(&WebsocketSession::on_ping, this->shared_from_this()));
+        pinged_at_ = now;
+        if (!ping_in_flight_ && !close_after_ && ws_.is_open()) {
+            ping_in_flight_ = true;
+            ws_.async_ping({}, beast::bind_front_handler(&WebsocketSession::on_ping, this->shared_from_this()));
+        }
+        return arm(ping_timer_, interval, &WebsocketSession::on_ping_timer);
     }
-    arm(ping_timer_, 2 * interval - silent, &WebsocketSession::on_ping_timer);
+    if (now - pinged_at_ < interval) {
+        return arm(ping_timer_, pinged_at_ + interval - now, &WebsocketSession::on_ping_timer);
+    }
+    // No answer: a peer that is gone, or no longer reads. Close the socket, as Beast's own
+    // timeout does; the pending read (or close) then fails and finishes the connection.
+    beast::get_lowest_layer(ws_).close();
+    if (!reading_ && !close_started_) finish(beast::error::timeout);
 }
 
 template <class Stream>

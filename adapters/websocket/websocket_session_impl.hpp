@@ -43,9 +43,10 @@ void WebsocketSession<Stream>::run(Request request) {
         beast::get_lowest_layer(ws_).expires_never();
     }
     const auto& limits = state_.config().limits;
-    // Beast times the opening and closing handshakes. The pings of an open connection are
-    // this session's own (on_ping_timer): Beast's keep_alive_pings re-arms a timer for every
-    // frame read, which cost the server about a twentieth of its CPU under load.
+    // Beast times the opening handshake and the closes this server starts. The pings of an
+    // open connection, and the deadline of any close, are this session's own
+    // (on_ping_timer): Beast's keep_alive_pings re-arms a timer for every frame read, which
+    // cost the server about a twentieth of its CPU under load.
     ws::stream_base::timeout timeout{};
     timeout.handshake_timeout = handshake_timeout;
     timeout.idle_timeout = ws::stream_base::none();
@@ -67,6 +68,9 @@ template <class Stream>
 void WebsocketSession<Stream>::on_accept(beast::error_code ec) {
     if (ec) return fail(state_.logger(), ec, "websocket accept");
     joined_ = state_.join(id_, this->weak_from_this());
+    last_frame_ = Clock::now();
+    last_heard_ = last_frame_;
+    arm(ping_timer_, state_.config().limits.ping_interval, &WebsocketSession::on_ping_timer);
     if (!joined_) {
         const bool stopping = state_.shutting_down();
         send_error(stopping ? ErrorCode::shutting_down : ErrorCode::server_busy);
@@ -75,10 +79,7 @@ void WebsocketSession<Stream>::on_accept(beast::error_code ec) {
         do_read();  // the close handshake completes through the pending read
         return;
     }
-    last_frame_ = Clock::now();
-    last_heard_ = last_frame_;
     arm(idle_timer_, state_.config().limits.idle_timeout, &WebsocketSession::on_idle_timer);
-    arm(ping_timer_, state_.config().limits.ping_interval, &WebsocketSession::on_ping_timer);
     do_read();
 }
 

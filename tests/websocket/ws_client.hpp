@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -97,6 +99,39 @@ public:
 
     /// Pings the server has sent that this client read.
     int pings_read() const { return pings_; }
+
+    /// Writes `bytes` straight to the TCP connection, around Beast: a misbehaving client.
+    void write_raw(const std::string& bytes) {
+        bool done = false;
+        beast::error_code result;
+        net::async_write(beast::get_lowest_layer(ws_), net::buffer(bytes), [&](beast::error_code ec, std::size_t) {
+            result = ec;
+            done = true;
+        });
+        REQUIRE(run_until(ioc_, done, client_timeout));
+        REQUIRE_FALSE(result);
+    }
+
+    /// Reads straight from the TCP connection, around Beast, discarding what comes, until
+    /// the server hangs up; false if it has not within `timeout`.
+    bool hung_up_within(std::chrono::steady_clock::duration timeout) {
+        bool done = false;
+        std::array<char, 1024> chunk{};
+        std::function<void()> read_on = [&] {
+            beast::get_lowest_layer(ws_).async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t) {
+                if (ec) {
+                    done = true;
+                } else {
+                    read_on();
+                }
+            });
+        };
+        read_on();
+        if (run_until(ioc_, done, timeout)) return true;
+        beast::get_lowest_layer(ws_).close();
+        run_until(ioc_, done, std::chrono::seconds(1));
+        return false;
+    }
 
     /// read(), requiring a frame.
     nlohmann::json next() {
