@@ -51,11 +51,11 @@ private:
     TokenBucket bucket_;
     boost::asio::steady_timer idle_timer_;
     Clock::time_point last_frame_;
-    // Keep-alive: the last time anything (a data or control frame) came from the peer, the
-    // silence a ping was sent for (or, while closing, a deadline started for) and when.
+    // Keep-alive: the last time anything (a data or control frame) came from the peer, and
+    // when the latest ping was sent (or, while closing, its deadline started): a silence has
+    // had its ping once pinged_at_ is later than last_heard_.
     boost::asio::steady_timer ping_timer_;
     Clock::time_point last_heard_;
-    std::optional<Clock::time_point> pinged_for_;
     Clock::time_point pinged_at_;
     bool ping_in_flight_ = false;
     std::size_t turns_in_flight_ = 0;

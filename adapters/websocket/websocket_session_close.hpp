@@ -77,8 +77,7 @@ void WebsocketSession<Stream>::on_ping_timer(beast::error_code ec) {
     if (now - last_heard_ < interval) {
         return arm(ping_timer_, last_heard_ + interval - now, &WebsocketSession::on_ping_timer);
     }
-    if (pinged_for_ != last_heard_) {
-        pinged_for_ = last_heard_;
+    if (pinged_at_ <= last_heard_) {  // no ping (or deadline) yet for this silence
         pinged_at_ = now;
         if (!ping_in_flight_ && !close_after_ && ws_.is_open()) {
             ping_in_flight_ = true;
